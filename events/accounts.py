@@ -1,0 +1,32 @@
+"""Accounts that sign in, with their role, organisation and API tokens."""
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+class Account(Aggregate):
+    @event("Created")
+    def __init__(self, username: str, role: str, organisation: str | None,
+                 password_hash: str, actor: str):
+        self.username = username
+        self.role = role
+        self.organisation = organisation
+        self.password_hash = password_hash
+        self.disabled = False
+
+    @staticmethod
+    def create_id(username: str, **_) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/accounts/{username}")
+
+    @event("PasswordChanged")
+    def change_password(self, password_hash: str, actor: str) -> None:
+        self.password_hash = password_hash
+
+    @event("TokenIssued")
+    def issue_token(self, token_hash: str, expires_at: str, actor: str) -> None:
+        pass
+
+    @event("TokenRevoked")
+    def revoke_token(self, token_hash: str, actor: str) -> None:
+        pass

@@ -1,0 +1,345 @@
+"""The wiki application: the only way commands enter the event log."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import unquote, urlparse
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from . import validation
+from .accounts import Account
+from .errors import Conflict, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
+from .organisations import Organisation
+from .passwords import hash_password, new_token, token_hash, verify_password
+from .permissions import (
+    Actor, can_archive_example, can_create_example, can_edit_example,
+    can_manage_organisations, can_publish_example, can_read_example,
+)
+from .slugs import is_slug, slugify
+from .vocabulary import MUNICIPALITIES, ORGANISATION_KINDS, ROLES
+
+TOKEN_LIFETIME = timedelta(hours=12)
+SAVE_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class ExampleWritten:
+    slug: str
+    version: int
+    status: str
+    position: int
+    changed: bool = True
+
+
+def store_environment(data_dir: str, event_store: str = "sqlite", create_tables: bool = True) -> dict:
+    """The library's settings for the configured event store (`WIKI_EVENT_STORE`)."""
+    env = {"CREATE_TABLE": "y" if create_tables else "n"}
+    if event_store in ("", "sqlite"):
+        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
+                   SQLITE_DBNAME=f"{data_dir}/events.sqlite", SQLITE_LOCK_TIMEOUT="30")
+        return env
+    url = urlparse(event_store)
+    if url.scheme not in ("postgresql", "postgres") or not url.path.strip("/"):
+        raise ValueError("WIKI_EVENT_STORE must be 'sqlite' or postgresql://user:pw@host:port/db")
+    env.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=unquote(url.path.strip("/")),
+        POSTGRES_HOST=url.hostname or "127.0.0.1",
+        POSTGRES_PORT=str(url.port or 5432),
+        POSTGRES_USER=unquote(url.username or ""),
+        POSTGRES_PASSWORD=unquote(url.password or ""),
+        POSTGRES_LOCK_TIMEOUT="10",
+    )
+    return env
+
+
+class Wiki(Application):
+    name = "Wiki"
+    snapshotting_intervals = {LearningExample: 20, Account: 50}
+
+    # ---- learning examples -------------------------------------------------------------
+
+    def create_example(self, actor: Actor, data: dict) -> ExampleWritten:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in för att skriva exempel.")
+        if not can_create_example(actor):
+            raise NotAllowed("Din roll får inte skriva exempel.")
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        validation.reject_unknown(data, set(CONTENT_FIELDS) | {"comment"})
+        if "title" not in data:
+            raise ValidationError("title: får inte vara tomt.", "title")
+        content = {**validation.EMPTY_CONTENT, **validation.content_fields(data, self.organisation_exists)}
+        comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
+        if actor.role == "member":
+            if not content["organisations"]:
+                content["organisations"] = [actor.organisation]
+            elif actor.organisation not in content["organisations"]:
+                raise NotAllowed("Som medlem skriver du exempel där din egen organisation är med.")
+        base = slugify(content["title"])
+        for attempt in range(1, 200):
+            slug = base if attempt == 1 else f"{base}-{attempt}"
+            if ExampleSlug.create_id(slug) in self.repository:
+                continue
+            example = LearningExample(slug=slug, content=content, actor=actor.username, comment=comment)
+            reservation = ExampleSlug(slug=slug, example_id=example.id)
+            try:
+                recordings = self.save(example, reservation)
+            except IntegrityError:
+                continue
+            return ExampleWritten(slug, 1, "draft", recordings[-1].notification.id)
+        raise Conflict("Kunde inte hitta en ledig adress för titeln.")
+
+    def edit_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        self._example_for_writing(actor, slug, can_edit_example)
+        validation.reject_unknown(data, set(CONTENT_FIELDS) | {"comment", "base_version"})
+        if "base_version" not in data:
+            raise ValidationError("base_version: ange vilken version du utgick från.", "base_version")
+        base_version = validation.positive_int(data["base_version"], "base_version")
+        changes = validation.content_fields(data, self.organisation_exists)
+        comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, can_edit_example)
+            if example.revision != base_version:
+                raise EditConflict(
+                    f"Exemplet har ändrats sedan version {base_version}; nu är det version {example.revision}.",
+                    current_version=example.revision)
+            changed = {k: v for k, v in changes.items() if example.content.get(k) != v}
+            if "organisations" in changed and not actor.curates:
+                if actor.organisation not in changed["organisations"]:
+                    raise NotAllowed("Din egen organisation måste stå kvar bland organisationerna.")
+            if not changed:
+                return ExampleWritten(slug, example.revision, example.status, self._position(), changed=False)
+            example.edit(changes=changed, comment=comment, actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+
+    def revert_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        self._example_for_writing(actor, slug, can_edit_example)
+        validation.reject_unknown(data, {"to_version", "comment", "base_version"})
+        if "to_version" not in data:
+            raise ValidationError("to_version: ange vilken version som ska återställas.", "to_version")
+        to_version = validation.positive_int(data["to_version"], "to_version")
+        base_version = None
+        if data.get("base_version") is not None:
+            base_version = validation.positive_int(data["base_version"], "base_version")
+        comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, can_edit_example)
+            if to_version > example.revision:
+                raise ValidationError(f"to_version: version {to_version} finns inte.", "to_version")
+            if base_version is not None and base_version != example.revision:
+                raise EditConflict(
+                    f"Exemplet har ändrats sedan version {base_version}; nu är det version {example.revision}.",
+                    current_version=example.revision)
+            old = self.repository.get(example.id, version=example.aggregate_version_of(to_version))
+            changed = {k: v for k, v in old.content.items() if example.content.get(k) != v}
+            example.revert(to_version=to_version, changes=changed,
+                           comment=comment or f"Återställd till version {to_version}", actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+
+    def publish_example(self, actor: Actor, slug: str) -> ExampleWritten:
+        return self._change_status(actor, slug, "published")
+
+    def archive_example(self, actor: Actor, slug: str) -> ExampleWritten:
+        return self._change_status(actor, slug, "archived")
+
+    def _change_status(self, actor: Actor, slug: str, status: str) -> ExampleWritten:
+        if status == "published":
+            allowed = can_publish_example
+        else:
+            def allowed(who, _organisations):
+                return can_archive_example(who)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, allowed)
+            if example.status == status:
+                return ExampleWritten(slug, example.revision, status, self._position(), changed=False)
+            if status == "published":
+                example.publish(actor=actor.username)
+            else:
+                example.archive(actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(slug, example.revision, status, recordings[-1].notification.id)
+        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+
+    def example_id(self, slug: str) -> UUID:
+        if not is_slug(slug):
+            raise NotFound("Exemplet finns inte.")
+        try:
+            reservation = self.repository.get(ExampleSlug.create_id(slug))
+        except AggregateNotFoundError:
+            raise NotFound("Exemplet finns inte.") from None
+        return reservation.example_id
+
+    def get_example(self, slug: str, revision: int | None = None) -> LearningExample:
+        example = self.repository.get(self.example_id(slug))
+        if revision is not None and revision != example.revision:
+            if not 1 <= revision <= example.revision:
+                raise NotFound(f"Version {revision} finns inte.")
+            example = self.repository.get(example.id, version=example.aggregate_version_of(revision))
+        return example
+
+    def _example_for_writing(self, actor: Actor, slug: str, allowed) -> LearningExample:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in för att ändra exempel.")
+        example = self.get_example(slug)
+        if not can_read_example(actor, example.status, example.content["organisations"]):
+            raise NotFound("Exemplet finns inte.")
+        if not allowed(actor, example.content["organisations"]):
+            raise NotAllowed("Din roll får inte göra detta med exemplet.")
+        return example
+
+    # ---- organisations -----------------------------------------------------------------
+
+    def organisation_exists(self, slug: str) -> bool:
+        return is_slug(slug) and Organisation.create_id(slug) in self.repository
+
+    def get_organisation(self, slug: str) -> Organisation:
+        if not is_slug(slug):
+            raise NotFound("Organisationen finns inte.")
+        try:
+            return self.repository.get(Organisation.create_id(slug))
+        except AggregateNotFoundError:
+            raise NotFound("Organisationen finns inte.") from None
+
+    def register_organisation(self, actor: Actor, data: dict) -> tuple[str, int]:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in för att registrera organisationer.")
+        if not can_manage_organisations(actor):
+            raise NotAllowed("Bara samordnaren registrerar organisationer.")
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        validation.reject_unknown(data, {"name", "kind", "municipality", "joined_on", "slug"})
+        name = validation.text(data.get("name"), "name", max_length=120, required=True)
+        kind = data.get("kind")
+        if kind not in ORGANISATION_KINDS:
+            raise ValidationError("kind: okänd typ av organisation.", "kind", allowed=sorted(ORGANISATION_KINDS))
+        municipality = data.get("municipality") or None
+        if municipality is not None and municipality not in MUNICIPALITIES:
+            raise ValidationError("municipality: okänd kommun.", "municipality")
+        joined_on = data.get("joined_on")
+        joined_on = (validation.iso_date(joined_on, "joined_on") if joined_on is not None
+                     else datetime.now(timezone.utc).date().isoformat())
+        slug = data.get("slug") or slugify(name, fallback="")
+        if not is_slug(slug):
+            raise ValidationError("slug: ogiltig adress.", "slug")
+        organisation = Organisation(slug=slug, name=name, kind=kind, municipality=municipality,
+                                    joined_on=joined_on, actor=actor.username)
+        try:
+            recordings = self.save(organisation)
+        except IntegrityError:
+            raise Conflict(f"Organisationen {slug} finns redan.") from None
+        return slug, recordings[-1].notification.id
+
+    def leave_organisation(self, actor: Actor, slug: str, data: dict) -> int:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in först.")
+        if not can_manage_organisations(actor):
+            raise NotAllowed("Bara samordnaren registrerar att en organisation lämnar gruppen.")
+        organisation = self.get_organisation(slug)
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        validation.reject_unknown(data, {"on", "reason"})
+        on = validation.iso_date(data.get("on"), "on")
+        reason = validation.text(data.get("reason"), "reason", max_length=500)
+        if organisation.left_on is not None:
+            raise Conflict("Organisationen har redan lämnat gruppen.")
+        if on < organisation.joined_on:
+            raise ValidationError("on: kan inte lämna före inträdet.", "on")
+        organisation.leave(on=on, reason=reason, actor=actor.username)
+        try:
+            return self.save(organisation)[-1].notification.id
+        except IntegrityError:
+            raise Conflict("Organisationen ändrades samtidigt; försök igen.") from None
+
+    # ---- accounts and tokens -----------------------------------------------------------
+
+    def create_account(self, username: str, role: str, organisation: str | None, password: str,
+                       actor: str = "system") -> int:
+        username = (username or "").strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}", username):
+            raise ValidationError("Användarnamn: 2–40 tecken, a–z, 0–9, punkt, bindestreck.", "username")
+        if role not in ROLES:
+            raise ValidationError("Okänd roll.", "role")
+        if role == "member":
+            if not organisation:
+                raise ValidationError("En medlem måste höra till en organisation (--organisation).", "organisation")
+        if organisation is not None and not self.organisation_exists(organisation):
+            raise ValidationError(f"Organisationen {organisation} finns inte.", "organisation")
+        if not isinstance(password, str) or not 8 <= len(password) <= 200:
+            raise ValidationError("Lösenordet måste ha 8–200 tecken.", "password")
+        account = Account(username=username, role=role, organisation=organisation,
+                          password_hash=hash_password(password), actor=actor)
+        try:
+            return self.save(account)[-1].notification.id
+        except IntegrityError:
+            raise Conflict(f"Kontot {username} finns redan.") from None
+
+    def account_exists(self, username: str) -> bool:
+        return Account.create_id(username) in self.repository
+
+    def check_password(self, username: str, password: str) -> Account | None:
+        """The account if the password is right; None for a wrong password or unknown user alike."""
+        account = None
+        if isinstance(username, str) and 0 < len(username) <= 40:
+            try:
+                account = self.repository.get(Account.create_id(username))
+            except AggregateNotFoundError:
+                account = None
+        if not isinstance(password, str) or len(password) > 200:
+            password = ""
+        ok = verify_password(password, account.password_hash if account else None)
+        if not ok or account is None or account.disabled:
+            return None
+        return account
+
+    def issue_token(self, account: Account) -> tuple[str, str, int]:
+        token = new_token()
+        expires_at = (datetime.now(timezone.utc) + TOKEN_LIFETIME).replace(microsecond=0)
+        expires = expires_at.isoformat().replace("+00:00", "Z")
+        for _ in range(SAVE_ATTEMPTS):
+            account = self.repository.get(account.id)
+            account.issue_token(token_hash=token_hash(token), expires_at=expires, actor=account.username)
+            try:
+                return token, expires, self.save(account)[-1].notification.id
+            except IntegrityError:
+                continue
+        raise Conflict("Försök igen.")
+
+    def revoke_token(self, username: str, token: str) -> int:
+        for _ in range(SAVE_ATTEMPTS):
+            account = self.repository.get(Account.create_id(username))
+            account.revoke_token(token_hash=token_hash(token), actor=username)
+            try:
+                return self.save(account)[-1].notification.id
+            except IntegrityError:
+                continue
+        raise Conflict("Försök igen.")
+
+    # ---- the log -----------------------------------------------------------------------
+
+    def _position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def position(self) -> int:
+        return self._position()

@@ -1,0 +1,44 @@
+"""Errors that commands raise; adapters at the edge turn them into HTTP answers."""
+
+
+class DomainError(Exception):
+    """Base class: `code` is the machine word of the contract's error JSON."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ValidationError(DomainError):
+    code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None, **details):
+        super().__init__(message, **details)
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class NotAllowed(DomainError):
+    code = "forbidden"
+
+
+class NotSignedIn(DomainError):
+    code = "unauthorized"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class EditConflict(Conflict):
+    code = "edit_conflict"
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__(message, current_version=current_version)
+        self.current_version = current_version

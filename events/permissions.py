@@ -1,0 +1,60 @@
+"""Who may do what: one place for the role rules, used by the API and the pages alike."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a command or a read; `role` is None for anonymous readers."""
+
+    username: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role is not None
+
+    @property
+    def curates(self) -> bool:
+        """Coordinator and admin edit, publish and archive any example."""
+        return self.role in ("coordinator", "admin")
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in ("coordinator", "admin", "auditor")
+
+    @property
+    def writes(self) -> bool:
+        return self.role in ("member", "coordinator", "admin")
+
+
+ANONYMOUS = Actor()
+
+
+def shares_organisation(actor: Actor, organisations: list[str]) -> bool:
+    return actor.role == "member" and actor.organisation is not None and actor.organisation in organisations
+
+
+def can_read_example(actor: Actor, status: str, organisations: list[str]) -> bool:
+    return status == "published" or actor.reads_everything or shares_organisation(actor, organisations)
+
+
+def can_create_example(actor: Actor) -> bool:
+    return actor.writes
+
+
+def can_edit_example(actor: Actor, organisations: list[str]) -> bool:
+    return actor.curates or shares_organisation(actor, organisations)
+
+
+def can_publish_example(actor: Actor, organisations: list[str]) -> bool:
+    return can_edit_example(actor, organisations)
+
+
+def can_archive_example(actor: Actor) -> bool:
+    return actor.curates
+
+
+def can_manage_organisations(actor: Actor) -> bool:
+    return actor.curates

@@ -1,0 +1,438 @@
+"""Readable pages as a projection: SQLite tables kept from the event log.
+
+The read model follows the application's notification log and applies each event
+together with its position in one SQLite transaction, so it is always a prefix of the
+log. Any process may call `catch_up()`; `BEGIN IMMEDIATE` makes one apply at a time.
+Delete the file (or call `rebuild()`) and it is built again from the log.
+"""
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Iterable
+
+from .examples import CONTENT_FIELDS
+from .permissions import Actor
+from .rendering import mark_missing_links, render_markdown
+
+SCHEMA_VERSION = 1
+BATCH = 500
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS examples (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
+    status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
+    created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL, published_at TEXT);
+CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC);
+CREATE TABLE IF NOT EXISTS example_terms (
+    example_id TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS example_terms_lookup ON example_terms (facet, value, example_id);
+CREATE INDEX IF NOT EXISTS example_terms_example ON example_terms (example_id);
+CREATE TABLE IF NOT EXISTS example_versions (
+    example_id TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
+    at TEXT NOT NULL, by TEXT NOT NULL, PRIMARY KEY (example_id, version));
+CREATE TABLE IF NOT EXISTS example_history (
+    position INTEGER PRIMARY KEY, example_id TEXT NOT NULL, slug TEXT NOT NULL,
+    version INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, comment TEXT NOT NULL,
+    change TEXT NOT NULL, fields TEXT NOT NULL, to_version INTEGER, public INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS example_history_example ON example_history (example_id, position);
+CREATE TABLE IF NOT EXISTS links (source_id TEXT NOT NULL, target_slug TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS links_target ON links (target_slug);
+CREATE INDEX IF NOT EXISTS links_source ON links (source_id);
+CREATE TABLE IF NOT EXISTS organisations (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    municipality TEXT, joined_on TEXT NOT NULL, left_on TEXT, leave_reason TEXT);
+CREATE TABLE IF NOT EXISTS organisation_history (
+    position INTEGER PRIMARY KEY, organisation_id TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,
+    change TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL, role TEXT NOT NULL, organisation TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0);
+"""
+
+TABLES = ("examples", "example_terms", "example_versions", "example_history", "links",
+          "organisations", "organisation_history", "accounts", "tokens")
+
+FACET_FIELDS = {
+    "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
+    "municipality": "municipalities", "target_group": "target_groups", "measure_type": "measure_types",
+    "tag": "tags",
+}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def now_iso() -> str:
+    return iso(datetime.now(timezone.utc))
+
+
+class Behind(Exception):
+    """The read model has not reached a requested position in time."""
+
+
+class ReadModel:
+    def __init__(self, path: str, app):
+        self.path = path
+        self.app = app
+        self._local = threading.local()
+        self._apply_lock = threading.Lock()
+        self._db().executescript(SCHEMA)
+        with self._connection() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None or int(row[0]) != SCHEMA_VERSION:
+                self._clear(db)
+
+    # ---- connections -------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=OFF")
+            self._local.db = db
+        return db
+
+    def _connection(self):
+        return _Transaction(self._db())
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # ---- following the log -------------------------------------------------------------
+
+    def position(self) -> int:
+        row = self._db().execute("SELECT value FROM meta WHERE key='position'").fetchone()
+        return int(row[0]) if row else 0
+
+    def catch_up(self) -> int:
+        """Applies every event the log has and this model lacks; returns the new position."""
+        head = self.app.recorder.max_notification_id() or 0
+        if self.position() >= head:
+            return self.position()
+        with self._apply_lock, self._connection() as db:
+            position = self.position()
+            while True:
+                notifications = self.app.recorder.select_notifications(
+                    start=position, limit=BATCH, inclusive_of_start=False)
+                if not notifications:
+                    break
+                for notification in notifications:
+                    self._apply(db, self.app.mapper.to_domain_event(notification), notification.id)
+                position = notifications[-1].id
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (str(position),))
+        return position
+
+    def wait_for(self, position: int, timeout: float = 5.0) -> int:
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while True:
+            reached = self.catch_up()
+            if reached >= position:
+                return reached
+            if time.monotonic() >= deadline:
+                raise Behind(f"position {reached} < {position}")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+    def rebuild(self) -> int:
+        with self._apply_lock, self._connection() as db:
+            self._clear(db)
+        return self.catch_up()
+
+    def _clear(self, db: sqlite3.Connection) -> None:
+        for table in TABLES:
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM meta")
+        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    # ---- projecting events -------------------------------------------------------------
+
+    def _apply(self, db: sqlite3.Connection, event, position: int) -> None:
+        name = type(event).__qualname__
+        handler = getattr(self, "_on_" + name.replace(".", "_"), None)
+        if handler is not None:
+            handler(db, event, position)
+
+    def _on_LearningExample_Created(self, db, e, position):
+        content = {**dict.fromkeys(CONTENT_FIELDS), **e.content}
+        at = iso(e.timestamp)
+        rendered = render_markdown(content.get("body") or "")
+        db.execute(
+            "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            (str(e.originator_id), e.slug, content["title"], content.get("summary") or "", "draft", 1,
+             json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor, at, e.actor))
+        self._index_example(db, str(e.originator_id), content, rendered.links)
+        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?)",
+                   (str(e.originator_id), 1, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor))
+        changed = [f for f in CONTENT_FIELDS if content.get(f) not in (None, "", [])]
+        self._history(db, e, position, 1, "created", e.comment, changed, None, public=False)
+
+    def _on_LearningExample_Edited(self, db, e, position):
+        self._content_changed(db, e, position, "edited", None)
+
+    def _on_LearningExample_Reverted(self, db, e, position):
+        self._content_changed(db, e, position, "reverted", e.to_version)
+
+    def _content_changed(self, db, e, position, change, to_version):
+        example_id = str(e.originator_id)
+        row = db.execute("SELECT content, version, status FROM examples WHERE id=?", (example_id,)).fetchone()
+        content = {**json.loads(row["content"]), **e.changes}
+        version = row["version"] + 1
+        at = iso(e.timestamp)
+        rendered = render_markdown(content.get("body") or "")
+        db.execute(
+            "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=? "
+            "WHERE id=?",
+            (content["title"], content.get("summary") or "", version, json.dumps(content, ensure_ascii=False),
+             rendered.html, at, e.actor, example_id))
+        self._index_example(db, example_id, content, rendered.links)
+        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?)",
+                   (example_id, version, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor))
+        self._history(db, e, position, version, change, e.comment, sorted(e.changes), to_version,
+                      public=row["status"] == "published")
+
+    def _on_LearningExample_Published(self, db, e, position):
+        self._status_changed(db, e, position, "published")
+
+    def _on_LearningExample_Archived(self, db, e, position):
+        self._status_changed(db, e, position, "archived")
+
+    def _status_changed(self, db, e, position, status):
+        example_id = str(e.originator_id)
+        at = iso(e.timestamp)
+        db.execute(
+            "UPDATE examples SET status=?, updated_at=?, updated_by=?, "
+            "published_at=CASE WHEN ?='published' AND published_at IS NULL THEN ? ELSE published_at END "
+            "WHERE id=?", (status, at, e.actor, status, at, example_id))
+        version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
+        self._history(db, e, position, version, status, "", [], None, public=True)
+
+    def _history(self, db, e, position, version, change, comment, fields, to_version, public):
+        slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+        db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   (position, str(e.originator_id), slug, version, iso(e.timestamp), e.actor, comment or "",
+                    change, json.dumps(fields), to_version, int(public)))
+
+    def _index_example(self, db, example_id: str, content: dict, links: Iterable[str]) -> None:
+        db.execute("DELETE FROM example_terms WHERE example_id=?", (example_id,))
+        rows = []
+        for facet, field in FACET_FIELDS.items():
+            for value in content.get(field) or []:
+                rows.append((example_id, facet, value.casefold() if facet in ("target_group", "tag") else value))
+        period = content.get("period")
+        if period:
+            end = period.get("end_year") or datetime.now(timezone.utc).year
+            for year in range(period["start_year"], max(end, period["start_year"]) + 1):
+                rows.append((example_id, "year", str(year)))
+        db.executemany("INSERT INTO example_terms VALUES (?,?,?)", rows)
+        db.execute("DELETE FROM links WHERE source_id=?", (example_id,))
+        db.executemany("INSERT INTO links VALUES (?,?)", [(example_id, slug) for slug in links])
+
+    def _on_Organisation_Registered(self, db, e, position):
+        db.execute("INSERT INTO organisations VALUES (?,?,?,?,?,?,NULL,NULL)",
+                   (str(e.originator_id), e.slug, e.name, e.kind, e.municipality, e.joined_on))
+        self._organisation_history(db, e, position, "registered",
+                                   {"name": e.name, "kind": e.kind, "municipality": e.municipality,
+                                    "joined_on": e.joined_on})
+
+    def _on_Organisation_Left(self, db, e, position):
+        db.execute("UPDATE organisations SET left_on=?, leave_reason=? WHERE id=?",
+                   (e.on, e.reason, str(e.originator_id)))
+        self._organisation_history(db, e, position, "left", {"on": e.on, "reason": e.reason})
+
+    def _organisation_history(self, db, e, position, change, data):
+        db.execute("INSERT INTO organisation_history VALUES (?,?,?,?,?,?)",
+                   (position, str(e.originator_id), iso(e.timestamp), e.actor, change,
+                    json.dumps(data, ensure_ascii=False)))
+
+    def _on_Account_Created(self, db, e, position):
+        db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?)",
+                   (str(e.originator_id), e.username, e.role, e.organisation, iso(e.timestamp)))
+
+    def _on_Account_TokenIssued(self, db, e, position):
+        username = db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+        db.execute("INSERT OR REPLACE INTO tokens VALUES (?,?,?,0)", (e.token_hash, username, e.expires_at))
+
+    def _on_Account_TokenRevoked(self, db, e, position):
+        db.execute("UPDATE tokens SET revoked=1 WHERE token_hash=?", (e.token_hash,))
+
+    # ---- queries: examples -------------------------------------------------------------
+
+    @staticmethod
+    def _visibility(actor: Actor) -> tuple[str, list]:
+        if actor.reads_everything:
+            return "1", []
+        if actor.role == "member" and actor.organisation:
+            return ("(e.status='published' OR EXISTS (SELECT 1 FROM example_terms t WHERE t.example_id=e.id "
+                    "AND t.facet='organisation' AND t.value=?))", [actor.organisation])
+        return "e.status='published'", []
+
+    def list_examples(self, actor: Actor, *, status=None, filters: dict | None = None,
+                      page: int = 1, per_page: int = 20) -> tuple[int, list[dict]]:
+        where, params = self._visibility(actor)
+        clauses = [where]
+        if status:
+            clauses.append("e.status=?")
+            params.append(status)
+        for facet, value in (filters or {}).items():
+            clauses.append("EXISTS (SELECT 1 FROM example_terms t WHERE t.example_id=e.id AND t.facet=? AND t.value=?)")
+            params += [facet, value]
+        sql_where = " AND ".join(clauses)
+        db = self._db()
+        total = db.execute(f"SELECT count(*) FROM examples e WHERE {sql_where}", params).fetchone()[0]
+        rows = db.execute(
+            f"SELECT * FROM examples e WHERE {sql_where} ORDER BY e.updated_at DESC, e.slug LIMIT ? OFFSET ?",
+            params + [per_page, (page - 1) * per_page]).fetchall()
+        return total, [self._summary(row) for row in rows]
+
+    def _summary(self, row: sqlite3.Row) -> dict:
+        content = json.loads(row["content"])
+        return {
+            "slug": row["slug"], "title": row["title"], "summary": row["summary"], "status": row["status"],
+            "version": row["version"], "organisations": content.get("organisations") or [],
+            "municipalities": content.get("municipalities") or [],
+            "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
+            "created_at": row["created_at"], "updated_at": row["updated_at"], "updated_by": row["updated_by"],
+        }
+
+    def example_row(self, slug: str):
+        return self._db().execute("SELECT * FROM examples WHERE slug=?", (slug,)).fetchone()
+
+    def readable(self, actor: Actor, slug: str):
+        where, params = self._visibility(actor)
+        return self._db().execute(f"SELECT * FROM examples e WHERE e.slug=? AND {where}",
+                                  [slug] + params).fetchone()
+
+    def example(self, actor: Actor, slug: str, version: int | None = None) -> dict | None:
+        """Every field of a readable example (at `version` if given), or None."""
+        row = self.readable(actor, slug)
+        if row is None:
+            return None
+        content, html = json.loads(row["content"]), row["html"]
+        updated_at, updated_by = row["updated_at"], row["updated_by"]
+        shown = row["version"]
+        if version is not None and version != row["version"]:
+            old = self._db().execute("SELECT * FROM example_versions WHERE example_id=? AND version=?",
+                                     (row["id"], version)).fetchone()
+            if old is None:
+                return {"missing_version": True}
+            content, html, updated_at, updated_by, shown = (
+                json.loads(old["content"]), old["html"], old["at"], old["by"], version)
+        html = mark_missing_links(html, self.readable_slugs(actor, self._link_targets(html)))
+        return {
+            "slug": row["slug"], **{f: content.get(f) for f in CONTENT_FIELDS}, "html": html,
+            "version": shown, "current_version": row["version"], "status": row["status"],
+            "created_at": row["created_at"], "created_by": row["created_by"],
+            "updated_at": updated_at, "updated_by": updated_by,
+        }
+
+    @staticmethod
+    def _link_targets(html: str) -> list[str]:
+        return re.findall(r'<a class="wikilink" href="/exempel/([a-z0-9-]+)"', html)
+
+    def readable_slugs(self, actor: Actor, slugs: list[str]) -> set[str]:
+        if not slugs:
+            return set()
+        where, params = self._visibility(actor)
+        marks = ",".join("?" * len(slugs))
+        rows = self._db().execute(f"SELECT slug FROM examples e WHERE e.slug IN ({marks}) AND {where}",
+                                  list(slugs) + params).fetchall()
+        return {r[0] for r in rows}
+
+    def version_content(self, example_id: str, version: int) -> dict | None:
+        row = self._db().execute("SELECT content FROM example_versions WHERE example_id=? AND version=?",
+                                 (example_id, version)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def history(self, example_id: str) -> list[dict]:
+        rows = self._db().execute(
+            "SELECT * FROM example_history WHERE example_id=? ORDER BY position DESC", (example_id,)).fetchall()
+        return [self._history_item(r) for r in rows]
+
+    @staticmethod
+    def _history_item(r: sqlite3.Row) -> dict:
+        item = {"version": r["version"], "at": r["at"], "by": r["by"], "comment": r["comment"],
+                "change": r["change"], "fields": json.loads(r["fields"]), "position": r["position"]}
+        if r["to_version"] is not None:
+            item["to_version"] = r["to_version"]
+        return item
+
+    def backlinks(self, actor: Actor, slug: str) -> list[dict]:
+        where, params = self._visibility(actor)
+        rows = self._db().execute(
+            f"SELECT e.* FROM examples e JOIN links l ON l.source_id=e.id WHERE l.target_slug=? AND {where} "
+            "ORDER BY e.title", [slug] + params).fetchall()
+        return [self._summary(r) for r in rows]
+
+    def recent_changes(self, actor: Actor, limit: int = 50, public_only: bool = False) -> list[dict]:
+        where, params = self._visibility(actor)
+        extra = " AND h.public=1 AND e.status='published'" if public_only else ""
+        rows = self._db().execute(
+            f"SELECT h.*, e.title, e.status FROM example_history h JOIN examples e ON e.id=h.example_id "
+            f"WHERE {where}{extra} ORDER BY h.position DESC LIMIT ?", params + [limit]).fetchall()
+        return [{**self._history_item(r), "slug": r["slug"], "title": r["title"], "status": r["status"],
+                 "example_id": r["example_id"]} for r in rows]
+
+    # ---- queries: organisations and accounts -------------------------------------------
+
+    def organisations(self) -> list[dict]:
+        rows = self._db().execute("SELECT * FROM organisations ORDER BY name COLLATE NOCASE").fetchall()
+        return [self._organisation(r) for r in rows]
+
+    def organisation(self, slug: str) -> dict | None:
+        row = self._db().execute("SELECT * FROM organisations WHERE slug=?", (slug,)).fetchone()
+        return self._organisation(row) if row else None
+
+    @staticmethod
+    def _organisation(r: sqlite3.Row) -> dict:
+        return {"slug": r["slug"], "name": r["name"], "kind": r["kind"], "municipality": r["municipality"],
+                "joined_on": r["joined_on"], "left_on": r["left_on"], "id": r["id"]}
+
+    def organisation_history(self, organisation_id: str) -> list[dict]:
+        rows = self._db().execute("SELECT * FROM organisation_history WHERE organisation_id=? ORDER BY position",
+                                  (organisation_id,)).fetchall()
+        return [{"position": r["position"], "at": r["at"], "by": r["by"], "change": r["change"],
+                 **json.loads(r["data"])} for r in rows]
+
+    def account(self, username: str) -> dict | None:
+        row = self._db().execute("SELECT * FROM accounts WHERE username=?", (username,)).fetchone()
+        return dict(row) if row else None
+
+    def token_account(self, token_hash: str) -> dict | None:
+        row = self._db().execute(
+            "SELECT a.*, t.expires_at FROM tokens t JOIN accounts a ON a.username=t.username "
+            "WHERE t.token_hash=? AND t.revoked=0 AND a.disabled=0", (token_hash,)).fetchone()
+        if row is None or row["expires_at"] <= now_iso()[:19] + "Z":
+            return None
+        return dict(row)
+
+
+class _Transaction:
+    """`BEGIN IMMEDIATE … COMMIT`, rolled back on error."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False

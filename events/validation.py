@@ -1,0 +1,159 @@
+"""Checks and normalises what people send before any event is recorded."""
+
+import re
+from datetime import date
+from typing import Callable
+
+from .errors import ValidationError
+from .examples import CONTENT_FIELDS
+from .slugs import is_slug
+from .vocabulary import EVALUATIONS, GOALS, MEASURE_TYPES, MUNICIPALITIES, VIOLENCE_FORMS
+
+TITLE_MAX = 200
+SUMMARY_MAX = 1_000
+BODY_MAX = 200_000
+CONTACT_MAX = 200
+COMMENT_MAX = 500
+LABEL_MAX = 60
+LIST_MAX = 30
+ORGANISATIONS_MAX = 30
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+EMPTY_CONTENT = {
+    "title": "", "summary": "", "body": "", "organisations": [], "municipalities": [],
+    "violence_forms": [], "goals": [], "target_groups": [], "measure_types": [],
+    "evaluation": None, "period": None, "contact": "", "tags": [],
+}
+
+
+def text(value, field: str, *, max_length: int, required: bool = False, multiline: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field}: måste vara text.", field)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        value = " ".join(value.split())
+    if _CONTROL.search(value):
+        raise ValidationError(f"{field}: innehåller otillåtna kontrolltecken.", field)
+    if required and not value.strip():
+        raise ValidationError(f"{field}: får inte vara tomt.", field)
+    if len(value) > max_length:
+        raise ValidationError(f"{field}: högst {max_length} tecken (fick {len(value)}).", field)
+    return value
+
+
+def string_list(value, field: str, *, allowed=None, max_items: int = LIST_MAX,
+                max_length: int = LABEL_MAX) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{field}: måste vara en lista.", field)
+    if len(value) > max_items:
+        raise ValidationError(f"{field}: högst {max_items} värden.", field)
+    result: list[str] = []
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError(f"{field}: varje värde måste vara text.", field)
+        item = " ".join(item.split())
+        if not item or len(item) > max_length or _CONTROL.search(item):
+            raise ValidationError(f"{field}: ogiltigt värde {item[:40]!r}.", field)
+        if allowed is not None and item not in allowed:
+            raise ValidationError(f"{field}: okänt värde {item[:40]!r}.", field, allowed=sorted(allowed))
+        key = item.casefold()
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
+
+
+def year(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise ValidationError(f"{field}: måste vara ett årtal mellan 1900 och 2100.", field)
+    return value
+
+
+def period(value) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"start_year", "end_year"}:
+        raise ValidationError("period: ange {\"start_year\", \"end_year\"}.", "period")
+    start = year(value.get("start_year"), "period.start_year")
+    end = value.get("end_year")
+    if end is not None:
+        end = year(end, "period.end_year")
+        if end < start:
+            raise ValidationError("period: slutåret får inte vara före startåret.", "period")
+    return {"start_year": start, "end_year": end}
+
+
+def evaluation(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in EVALUATIONS:
+        raise ValidationError(f"evaluation: okänt värde {str(value)[:40]!r}.", "evaluation",
+                              allowed=sorted(EVALUATIONS))
+    return value
+
+
+def content_fields(data: dict, organisation_exists: Callable[[str], bool]) -> dict:
+    """Validates the content fields present in `data`; returns them normalised."""
+    result = {}
+    for field in CONTENT_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "title":
+            result[field] = text(value, field, max_length=TITLE_MAX, required=True)
+        elif field == "summary":
+            result[field] = text(value, field, max_length=SUMMARY_MAX, multiline=True).strip()
+        elif field == "body":
+            result[field] = text(value, field, max_length=BODY_MAX, multiline=True)
+        elif field == "contact":
+            result[field] = text(value, field, max_length=CONTACT_MAX)
+        elif field == "organisations":
+            slugs = string_list(value, field, max_items=ORGANISATIONS_MAX, max_length=100)
+            for slug in slugs:
+                if not is_slug(slug) or not organisation_exists(slug):
+                    raise ValidationError(f"organisations: okänd organisation {slug[:60]!r}.", field)
+            result[field] = slugs
+        elif field == "municipalities":
+            result[field] = string_list(value, field, allowed=MUNICIPALITIES)
+        elif field == "violence_forms":
+            result[field] = string_list(value, field, allowed=VIOLENCE_FORMS)
+        elif field == "goals":
+            result[field] = string_list(value, field, allowed=GOALS)
+        elif field == "measure_types":
+            result[field] = string_list(value, field, allowed=MEASURE_TYPES)
+        elif field in ("target_groups", "tags"):
+            result[field] = string_list(value, field)
+        elif field == "evaluation":
+            result[field] = evaluation(value)
+        elif field == "period":
+            result[field] = period(value)
+    return result
+
+
+def reject_unknown(data: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(f"Okänt fält: {', '.join(u[:40] for u in unknown[:5])}.", unknown[0][:40])
+
+
+def positive_int(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(f"{field}: måste vara ett positivt heltal.", field)
+    return value
+
+
+def iso_date(value, field: str) -> str:
+    """A real calendar date written YYYY-MM-DD."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValidationError(f"{field}: ange ett datum som ÅÅÅÅ-MM-DD.", field)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{field}: {value} är inget giltigt datum.", field) from None
+    return value

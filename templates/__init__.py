@@ -1,0 +1,1 @@
+"""Jinja templates of the wiki (a package so that they ship in wheels)."""

@@ -1,0 +1,76 @@
+"""The Flask application: views, API and CLI around the event-sourced wiki."""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+import templates as templates_package
+
+from .services import Services
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def _secret_key(data_dir: Path) -> str:
+    configured = os.environ.get("WIKI_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(Path(templates_package.__file__).parent),
+        static_folder="static",
+    )
+    config = dict(test_config or {})
+    data_dir = Path(config.get("DATA_DIR") or os.environ.get("WIKI_DATA_DIR") or "instance").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATA_DIR=str(data_dir),
+        EVENT_STORE=os.environ.get("WIKI_EVENT_STORE", "sqlite"),
+        CREATE_TABLES=os.environ.get("WIKI_CREATE_TABLES", "y"),
+        SECRET_KEY=_secret_key(data_dir),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("WIKI_SECURE_COOKIES", "n").lower() in ("1", "y", "yes", "true"),
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    app.extensions["lansgrupp"] = Services.open(
+        app.config["DATA_DIR"], app.config["EVENT_STORE"],
+        create_tables=app.config["CREATE_TABLES"] not in ("n", "no", "0", False))
+
+    csrf.init_app(app)
+    babel.init_app(app)
+
+    from . import api, cli, errors, feeds, pages
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
+    errors.register(app)
+    cli.register(app)
+    pages.register_filters(app)
+    return app
+
+
+__all__ = ["create_app", "json"]

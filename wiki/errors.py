@@ -1,0 +1,93 @@
+"""Errors in the contract's shape: JSON for the API, a readable Swedish page elsewhere."""
+
+from flask import jsonify, render_template, request
+from eventsourcing.persistence import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.readmodel import Behind
+
+STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409}
+
+HTTP_CODES = {
+    400: ("bad_request", "Felaktig begäran."),
+    401: ("unauthorized", "Du måste logga in."),
+    403: ("forbidden", "Du har inte behörighet."),
+    404: ("not_found", "Finns inte."),
+    405: ("method_not_allowed", "Metoden är inte tillåten här."),
+    409: ("conflict", "Konflikt."),
+    413: ("too_large", "Begäran är för stor (högst 1 MB)."),
+    415: ("unsupported_media_type", "Skicka JSON."),
+    429: ("too_many_requests", "För många försök."),
+    503: ("unavailable", "Tjänsten är tillfälligt otillgänglig."),
+}
+
+
+def status_of(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 409
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_json(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="wiki"'
+    return response
+
+
+def domain_error_response(error: DomainError):
+    status = status_of(error)
+    extra = dict(error.details)
+    if isinstance(error, ValidationError) and error.field:
+        extra["field"] = error.field
+    return error_json(status, error.code, error.message, **extra)
+
+
+def register(app) -> None:
+    @app.errorhandler(DomainError)
+    def on_domain_error(error: DomainError):
+        if is_api():
+            return domain_error_response(error)
+        status = status_of(error)
+        return render_template("error.html", status=status, message=error.message), status
+
+    @app.errorhandler(Behind)
+    def on_behind(error: Behind):
+        if is_api():
+            response = error_json(503, "behind", "Projektionerna har inte hunnit ikapp; försök igen.")
+        else:
+            response = app.make_response((render_template(
+                "error.html", status=503, message="Sidan har inte hunnit uppdateras; försök igen."), 503))
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.errorhandler(OperationalError)
+    def on_store_busy(error: OperationalError):
+        app.logger.warning("event store busy: %s", error)
+        if is_api():
+            response = error_json(503, "unavailable", "Händelseloggen är upptagen; försök igen.")
+        else:
+            response = app.make_response((render_template(
+                "error.html", status=503, message="Tjänsten är upptagen; försök igen."), 503))
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(error: HTTPException):
+        status = error.code or 500
+        code, message = HTTP_CODES.get(status, ("error", error.description or "Fel."))
+        if is_api():
+            response = error_json(status, code, message)
+        else:
+            response = app.make_response((render_template("error.html", status=status, message=message), status))
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response

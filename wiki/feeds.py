@@ -1,0 +1,5 @@
+"""The Atom feed of changes to published examples."""
+
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__)
