@@ -1,0 +1,107 @@
+"""Demo data: the county group's real organisations, invented people, learning examples.
+
+Loading is idempotent: whatever already exists (by slug or username) is left alone.
+"""
+
+import click
+
+from events.errors import Conflict, NotFound
+from events.permissions import Actor
+from events.slugs import slugify
+
+from .demo_examples import EXAMPLES
+from .services import Services
+
+DEMO_PASSWORD = "demo-losen-2026"
+JOINED = "2010-03-01"
+
+MUNICIPALITY_ORGANISATIONS = [
+    ("Avesta kommun", "Avesta"), ("Borlänge kommun", "Borlänge"), ("Falu kommun", "Falun"),
+    ("Gagnefs kommun", "Gagnef"), ("Hedemora kommun", "Hedemora"), ("Leksands kommun", "Leksand"),
+    ("Ludvika kommun", "Ludvika"), ("Malung-Sälens kommun", "Malung-Sälen"), ("Mora kommun", "Mora"),
+    ("Orsa kommun", "Orsa"), ("Rättviks kommun", "Rättvik"), ("Smedjebackens kommun", "Smedjebacken"),
+    ("Säters kommun", "Säter"), ("Vansbro kommun", "Vansbro"), ("Älvdalens kommun", "Älvdalen"),
+]
+
+ORGANISATIONS = [
+    ("Länsstyrelsen Dalarna", "lansstyrelse", "Falun"),
+    ("Region Dalarna", "region", "Falun"),
+    ("Högskolan Dalarna", "hogskola", "Falun"),
+    ("Arbetsförmedlingen", "myndighet", None),
+    ("Migrationsverket", "myndighet", None),
+    ("Åklagarkammaren Falun", "myndighet", "Falun"),
+    ("Kriminalvården", "myndighet", None),
+    ("Polismyndigheten", "myndighet", None),
+    *[(name, "kommun", municipality) for name, municipality in MUNICIPALITY_ORGANISATIONS],
+    ("Kvinnojourerna i Dalarna", "kvinnojour", None),
+    ("Brottsofferjouren Dalarna", "brottsofferjour", None),
+    ("Rädda Barnen Dalarna", "ideell", None),
+    ("Barnahus Dalarna", "barnahus", "Falun"),
+]
+
+# Invented people only.
+ACCOUNTS = [
+    ("eva.strand", "coordinator", None),
+    ("admin", "admin", None),
+    ("ingrid.alm", "auditor", None),
+    ("maja.lind", "member", "falu-kommun"),
+    ("ali.hassan", "member", "borlange-kommun"),
+    ("sara.berg", "member", "region-dalarna"),
+    ("erik.holm", "member", "polismyndigheten"),
+    ("lena.nyberg", "member", "kvinnojourerna-i-dalarna"),
+    ("johan.ek", "member", "hogskolan-dalarna"),
+    ("nora.dahl", "member", "barnahus-dalarna"),
+    ("peter.sjoberg", "member", "kriminalvarden"),
+    ("amina.yusuf", "member", "ludvika-kommun"),
+]
+
+FOLLOW_UP = (
+    "\n\n## Uppföljning\n\nArbetsgruppen följer upp arbetet en gång per år och redovisar i länsgruppen."
+)
+
+
+def load(services: Services, echo=click.echo) -> str:
+    wiki = services.wiki
+    system = Actor("demo", "admin", None)
+    added = {"organisationer": 0, "konton": 0, "exempel": 0}
+
+    with click.progressbar(ORGANISATIONS, label="Organisationer", file=None) as bar:
+        for name, kind, municipality in bar:
+            if not wiki.organisation_exists(slugify(name)):
+                wiki.register_organisation(system, {"name": name, "kind": kind, "municipality": municipality,
+                                                    "joined_on": JOINED})
+                added["organisationer"] += 1
+
+    with click.progressbar(ACCOUNTS, label="Konton        ", file=None) as bar:
+        for username, role, organisation in bar:
+            if not wiki.account_exists(username):
+                try:
+                    wiki.create_account(username, role, organisation, DEMO_PASSWORD, actor="demo")
+                    added["konton"] += 1
+                except Conflict:
+                    pass
+
+    roles = {username: (role, organisation) for username, role, organisation in ACCOUNTS}
+    with click.progressbar(EXAMPLES, label="Exempel       ", file=None) as bar:
+        for index, example in enumerate(bar):
+            slug = slugify(example["title"])
+            try:
+                wiki.example_id(slug)
+                continue
+            except NotFound:
+                pass
+            role, organisation = roles[example["author"]]
+            author = Actor(example["author"], role, organisation)
+            fields = {k: v for k, v in example.items() if k not in ("publish", "author")}
+            written = wiki.create_example(author, {**fields, "comment": "Första versionen"})
+            if index % 3 == 0:
+                wiki.edit_example(author, written.slug, {
+                    "base_version": 1, "body": fields["body"] + FOLLOW_UP,
+                    "comment": "La till hur arbetet följs upp"})
+            if example["publish"]:
+                wiki.publish_example(author, written.slug)
+            added["exempel"] += 1
+
+    position = services.pages.catch_up()
+    parts = ", ".join(f"{count} {what}" for what, count in added.items())
+    return f"Demodata inläst: {parts} nya (position {position}). Lösenord för demokontona: {DEMO_PASSWORD}"

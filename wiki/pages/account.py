@@ -1,0 +1,45 @@
+"""Signing in and out with the session cookie."""
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+
+from ..services import services
+from . import bp
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.index")
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+def sign_in():
+    error = None
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()[:40]
+        password = request.form.get("password", "")
+        account = services().wiki.check_password(username, password)
+        if account is None:
+            error = "Fel användarnamn eller lösenord."
+        else:
+            session.clear()
+            session["username"] = account.username
+            flash(f"Du är inloggad som {account.username}.", "ok")
+            return redirect(_safe_next(request.form.get("next")))
+    return render_template("login.html", error=error, username=username,
+                           next=request.values.get("next", "")), (401 if error else 200)
+
+
+@bp.post("/logga-ut")
+def sign_out():
+    session.clear()
+    flash("Du är utloggad.", "ok")
+    return redirect(url_for("pages.index"))
+
+
+@bp.get("/konto")
+def my_account():
+    if not g.actor.signed_in:
+        return redirect(url_for("pages.sign_in", next=request.path))
+    return render_template("account.html")

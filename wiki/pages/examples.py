@@ -1,0 +1,289 @@
+"""Learning example pages: read, list, write with preview, history, diff, revert, status."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from events.errors import EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.permissions import can_archive_example, can_edit_example
+from events.rendering import mark_missing_links, render_markdown
+from events.vocabulary import GOALS, STATUSES, VIOLENCE_FORMS
+
+from ..diffs import example_diff, side_by_side
+from ..services import services
+from . import bp
+
+PER_PAGE = 20
+
+
+def _sign_in_first():
+    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+
+
+def _readable(slug: str, version: int | None = None) -> dict:
+    example = services().pages.example(g.actor, slug, version)
+    if example is None or example.get("missing_version"):
+        abort(404)
+    return example
+
+
+def _int_param(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        abort(400)
+    return int(raw)
+
+
+@bp.get("/exempel")
+def examples():
+    pages = services().pages
+    filters = {}
+    for facet, allowed in (("violence_form", VIOLENCE_FORMS), ("goal", GOALS)):
+        value = request.args.get(facet) or None
+        if value is not None and value not in allowed:
+            abort(400)
+        if value:
+            filters[facet] = value
+    organisation = request.args.get("organisation") or None
+    if organisation:
+        if pages.organisation(organisation) is None:
+            abort(400)
+        filters["organisation"] = organisation
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(400)
+    page = _int_param("page") or 1
+    total, items = pages.list_examples(g.actor, status=status, filters=filters, page=page, per_page=PER_PAGE)
+    pages_count = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+
+    def page_url(number: int) -> str:
+        return url_for("pages.examples", **{**request.args.to_dict(), "page": number})
+
+    return render_template("examples.html", items=items, total=total, page=page, pages_count=pages_count,
+                           page_url=page_url,
+                           selected={"status": status, "organisation": organisation, **filters},
+                           organisations=pages.organisations())
+
+
+@bp.get("/exempel/<slug>")
+def example(slug):
+    version = _int_param("version")
+    shown = _readable(slug, version)
+    pages = services().pages
+    return render_template(
+        "example.html", example=shown, backlinks=pages.backlinks(g.actor, slug),
+        organisation_names={o["slug"]: o["name"] for o in pages.organisations()},
+        may_edit=can_edit_example(g.actor, shown["organisations"] or []),
+        may_archive=can_archive_example(g.actor))
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+
+def _split_labels(raw: str) -> list[str]:
+    return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+
+
+def _year(raw: str, label: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        raise ValidationError(f"{label}: ange ett årtal med fyra siffror.", "period")
+    return int(raw)
+
+
+def form_to_fields(form) -> dict:
+    """The form's content fields in the API's shape."""
+    owner = form.get("owner", "").strip()
+    partners = [p for p in form.getlist("partners") if p and p != owner]
+    start = _year(form.get("start_year", ""), "Startår")
+    end = _year(form.get("end_year", ""), "Slutår")
+    if start is None and end is not None:
+        raise ValidationError("Ange startår om du anger slutår.", "period")
+    return {
+        "title": form.get("title", ""),
+        "summary": form.get("summary", ""),
+        "body": form.get("body", ""),
+        "organisations": ([owner] if owner else []) + partners,
+        "municipalities": form.getlist("municipalities"),
+        "violence_forms": form.getlist("violence_forms"),
+        "goals": form.getlist("goals"),
+        "target_groups": _split_labels(form.get("target_groups", "")),
+        "measure_types": form.getlist("measure_types"),
+        "evaluation": form.get("evaluation") or None,
+        "period": {"start_year": start, "end_year": end} if start is not None else None,
+        "contact": form.get("contact", ""),
+        "tags": _split_labels(form.get("tags", "")),
+    }
+
+
+def _form_values(form) -> dict:
+    """What the person typed, to show again unchanged."""
+    return {
+        "title": form.get("title", ""), "summary": form.get("summary", ""), "body": form.get("body", ""),
+        "owner": form.get("owner", ""), "partners": form.getlist("partners"),
+        "municipalities": form.getlist("municipalities"), "violence_forms": form.getlist("violence_forms"),
+        "goals": form.getlist("goals"), "measure_types": form.getlist("measure_types"),
+        "target_groups": form.get("target_groups", ""), "tags": form.get("tags", ""),
+        "evaluation": form.get("evaluation", ""), "start_year": form.get("start_year", ""),
+        "end_year": form.get("end_year", ""), "contact": form.get("contact", ""),
+        "comment": form.get("comment", ""), "base_version": form.get("base_version", ""),
+    }
+
+
+def _values_from_content(content: dict, version: int | None = None) -> dict:
+    organisations = content.get("organisations") or []
+    period = content.get("period") or {}
+    return {
+        "title": content.get("title") or "", "summary": content.get("summary") or "",
+        "body": content.get("body") or "", "owner": organisations[0] if organisations else "",
+        "partners": organisations[1:], "municipalities": content.get("municipalities") or [],
+        "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
+        "measure_types": content.get("measure_types") or [],
+        "target_groups": ", ".join(content.get("target_groups") or []), "tags": ", ".join(content.get("tags") or []),
+        "evaluation": content.get("evaluation") or "", "start_year": str(period.get("start_year") or ""),
+        "end_year": str(period.get("end_year") or ""), "contact": content.get("contact") or "",
+        "comment": "", "base_version": str(version or ""),
+    }
+
+
+def _render_form(values: dict, *, slug=None, error=None, preview=None, conflict=None, status=200):
+    return render_template(
+        "edit.html", values=values, slug=slug, error=error, preview=preview, conflict=conflict,
+        organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+
+
+def _preview_html(body: str) -> str:
+    html = render_markdown(body).html
+    pages = services().pages
+    return mark_missing_links(html, pages.readable_slugs(g.actor, pages._link_targets(html)))
+
+
+@bp.route("/nytt-exempel", methods=["GET", "POST"])
+def new_example():
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    if not g.actor.writes:
+        abort(403)
+    if request.method == "GET":
+        values = _values_from_content({"organisations": [g.actor.organisation] if g.actor.organisation else []})
+        return _render_form(values)
+    values = _form_values(request.form)
+    if request.form.get("action") == "preview":
+        return _render_form(values, preview=_preview_html(values["body"]))
+    try:
+        data = {**form_to_fields(request.form), "comment": values["comment"]}
+        written = services().wiki.create_example(g.actor, data)
+    except (ValidationError, NotAllowed) as error:
+        return _render_form(values, error=error.message, status=400 if isinstance(error, ValidationError) else 403)
+    services().pages.wait_for(written.position)
+    flash("Exemplet sparades som utkast.", "ok")
+    return redirect(url_for("pages.example", slug=written.slug))
+
+
+@bp.route("/exempel/<slug>/redigera", methods=["GET", "POST"])
+def edit_example(slug):
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    current = _readable(slug)
+    if not can_edit_example(g.actor, current["organisations"] or []):
+        abort(403)
+    if request.method == "GET":
+        return _render_form(_values_from_content(current, current["version"]), slug=slug)
+    values = _form_values(request.form)
+    if request.form.get("action") == "preview":
+        return _render_form(values, slug=slug, preview=_preview_html(values["body"]))
+    try:
+        fields = form_to_fields(request.form)
+        base = values["base_version"]
+        data = {**fields, "comment": values["comment"],
+                "base_version": int(base) if base.isdigit() and len(base) < 9 else 0}
+        written = services().wiki.edit_example(g.actor, slug, data)
+    except EditConflict as error:
+        services().pages.catch_up()
+        theirs = _readable(slug)
+        conflict = {"message": error.message, "theirs": theirs,
+                    "rows": side_by_side(theirs.get("body") or "", values["body"])}
+        values["base_version"] = str(error.current_version)
+        return _render_form(values, slug=slug, conflict=conflict, status=409)
+    except (ValidationError, NotAllowed) as error:
+        return _render_form(values, slug=slug, error=error.message,
+                            status=400 if isinstance(error, ValidationError) else 403)
+    services().pages.wait_for(written.position)
+    flash("Ändringen sparades." if written.changed else "Inget ändrades.", "ok")
+    return redirect(url_for("pages.example", slug=slug))
+
+
+@bp.post("/exempel/<slug>/publicera")
+def publish_example(slug):
+    return _status_command(slug, services().wiki.publish_example, "Exemplet är publicerat.")
+
+
+@bp.post("/exempel/<slug>/arkivera")
+def archive_example(slug):
+    return _status_command(slug, services().wiki.archive_example, "Exemplet är arkiverat.")
+
+
+def _status_command(slug, command, message):
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    try:
+        written = command(g.actor, slug)
+    except NotFound:
+        abort(404)
+    except (NotAllowed, NotSignedIn):
+        abort(403)
+    services().pages.wait_for(written.position)
+    flash(message, "ok")
+    return redirect(url_for("pages.example", slug=slug))
+
+
+# ---- history -------------------------------------------------------------------------
+
+
+@bp.get("/exempel/<slug>/historik")
+def history(slug):
+    current = _readable(slug)
+    row = services().pages.example_row(slug)
+    return render_template("history.html", example=current, items=services().pages.history(row["id"]),
+                           may_edit=can_edit_example(g.actor, current["organisations"] or []))
+
+
+@bp.get("/exempel/<slug>/jamfor")
+def diff(slug):
+    current = _readable(slug)
+    first, second = _int_param("from"), _int_param("to")
+    if first is None or second is None:
+        abort(400)
+    row = services().pages.example_row(slug)
+    old = services().pages.version_content(row["id"], first)
+    new = services().pages.version_content(row["id"], second)
+    if old is None or new is None:
+        abort(404)
+    return render_template("diff.html", example=current, first=first, second=second,
+                           diff=example_diff(old, new),
+                           rows=side_by_side(old.get("body") or "", new.get("body") or ""))
+
+
+@bp.post("/exempel/<slug>/aterstall")
+def revert(slug):
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    raw = request.form.get("to_version", "")
+    if not raw.isdigit() or len(raw) > 9:
+        abort(400)
+    try:
+        written = services().wiki.revert_example(
+            g.actor, slug, {"to_version": int(raw), "comment": request.form.get("comment", "")[:500]})
+    except NotFound:
+        abort(404)
+    except (NotAllowed, NotSignedIn):
+        abort(403)
+    except ValidationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("pages.history", slug=slug))
+    services().pages.wait_for(written.position)
+    flash(f"Version {raw} återställdes som version {written.version}.", "ok")
+    return redirect(url_for("pages.example", slug=slug))
+
