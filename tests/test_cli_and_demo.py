@@ -1,0 +1,71 @@
+"""The contract's CLI commands through Flask's CLI runner, on a real store."""
+
+from wiki.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS
+from wiki.demo_examples import EXAMPLES
+
+
+def test_users_create_reads_password_from_stdin_and_can_sign_in_at_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "karin", "--role", "coordinator", "--password-stdin"],
+                           input="ett-langt-losenord\n")
+    assert result.exit_code == 0, result.output
+    response = app.test_client().post("/api/v1/tokens", json={"username": "karin", "password": "ett-langt-losenord"})
+    assert response.status_code == 201
+
+
+def test_users_create_refuses_member_without_known_organisation(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "kim", "--role", "member", "--organisation", "finns-inte",
+                                 "--password-stdin"], input="ett-langt-losenord\n")
+    assert result.exit_code != 0
+    assert "finns-inte" in result.output
+    again = runner.invoke(args=["users", "create", "kim", "--role", "member", "--password-stdin"],
+                          input="ett-langt-losenord\n")
+    assert again.exit_code != 0
+
+
+def test_users_create_refuses_duplicates(app):
+    runner = app.test_cli_runner()
+    args = ["users", "create", "karin", "--role", "auditor", "--password-stdin"]
+    assert runner.invoke(args=args, input="ett-langt-losenord\n").exit_code == 0
+    second = runner.invoke(args=args, input="ett-langt-losenord\n")
+    assert second.exit_code != 0 and "finns redan" in second.output
+
+
+def test_demo_load_is_complete_and_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    wiki = app.extensions["lansgrupp"].wiki
+    position = wiki.position()
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    assert wiki.position() == position, "loading twice records nothing new"
+
+    client = app.test_client()
+    organisations = client.get("/api/v1/organisations").json["items"]
+    assert len(organisations) == len(ORGANISATIONS) == 27
+    names = {o["name"] for o in organisations}
+    assert {"Länsstyrelsen Dalarna", "Polismyndigheten", "Älvdalens kommun", "Barnahus Dalarna"} <= names
+
+    token = client.post("/api/v1/tokens", json={"username": "eva.strand", "password": DEMO_PASSWORD}).json["token"]
+    listing = client.get("/api/v1/examples?per_page=100", headers={"Authorization": f"Bearer {token}"}).json
+    assert listing["total"] == len(EXAMPLES) >= 12
+    published = [e for e in listing["items"] if e["status"] == "published"]
+    assert len(published) >= 11
+    forms = {f for e in published for f in e["violence_forms"]}
+    goals = {g for e in published for g in e["goals"]}
+    assert forms == {"nara-relation", "hedersrelaterat", "prostitution-sexualiserat"}
+    assert goals == {"forebyggande", "upptackt-skydd-stod", "brottsbekampning", "kunskap-metod"}
+    assert len(ACCOUNTS) == len({a[0] for a in ACCOUNTS})
+
+
+def test_db_rebuild_pages_reproduces_the_read_model(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    client = app.test_client()
+    before = client.get("/api/v1/examples?per_page=100").json
+    result = runner.invoke(args=["db", "rebuild-pages"])
+    assert result.exit_code == 0, result.output
+    after = client.get("/api/v1/examples?per_page=100").json
+    assert after == before

@@ -1,0 +1,19 @@
+"""A normal (non-editable) install ships the templates and static files."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_templates_and_static_files(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {p.name for p in (ROOT / "templates").glob("*.html")}
+    assert templates and {f"templates/{name}" for name in templates} <= names
+    assert "wiki/static/style.css" in names
+    assert "events/application.py" in names and "wiki/api/examples.py" in names

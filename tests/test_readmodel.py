@@ -1,0 +1,53 @@
+"""The read model is a projection: rebuildable, shared by processes, read-your-writes."""
+
+from pathlib import Path
+
+from wiki import create_app
+
+
+def test_deleting_the_read_model_rebuilds_it_from_the_log(tmp_path, world):
+    slug = world.example("maja", title="Projektion", body="[[annat]]")
+    world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "summary": "Ny"})
+    world.api("POST", f"/examples/{slug}/publish", "maja")
+    before = {path: world.api("GET", path, "eva").json
+              for path in (f"/examples/{slug}", f"/examples/{slug}/history", "/examples", "/organisations")}
+
+    data_dir = world.app.config["DATA_DIR"]
+    world.services.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(data_dir, "pages.sqlite" + suffix).unlink(missing_ok=True)
+    fresh = create_app({"DATA_DIR": data_dir, "TESTING": True})
+    try:
+        client = fresh.test_client()
+        token = client.post("/api/v1/tokens", json={"username": "eva", "password": "losenord-123"}).json["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for path, expected in before.items():
+            got = client.get("/api/v1" + path, headers=headers).json
+            got.pop("position", None), expected.pop("position", None)
+            assert got == expected, path
+    finally:
+        fresh.extensions["lansgrupp"].close()
+
+
+def test_a_second_process_sees_writes_of_the_first(world):
+    """Two app instances on one data folder (as two server processes would be)."""
+    other = create_app({"DATA_DIR": world.app.config["DATA_DIR"], "TESTING": True})
+    try:
+        client = other.test_client()
+        slug = world.example("maja", title="Delad läsmodell")
+        world.api("POST", f"/examples/{slug}/publish", "maja")
+        position = world.api("GET", "/health").json["position"]
+        response = client.get(f"/api/v1/examples/{slug}?min_position={position}")
+        assert response.status_code == 200
+        assert response.json["status"] == "published"
+    finally:
+        other.extensions["lansgrupp"].close()
+
+
+def test_writes_answer_with_a_position_that_reads_reflect(world):
+    created = world.api("POST", "/examples", "maja", json={"title": "Läs dina skrivningar"})
+    assert created.json["position"] == world.wiki.position()
+    listing = world.api("GET", f"/examples?min_position={created.json['position']}", "maja").json
+    assert "lasa-dina-skrivningar" not in [i["slug"] for i in listing["items"]]
+    assert "las-dina-skrivningar" in [i["slug"] for i in listing["items"]]
+    assert listing["position"] >= created.json["position"]
