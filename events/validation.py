@@ -1,6 +1,7 @@
 """Checks and normalises what people send before any event is recorded."""
 
 import re
+import unicodedata
 from datetime import date
 from typing import Callable
 
@@ -32,7 +33,7 @@ def text(value, field: str, *, max_length: int, required: bool = False, multilin
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"{field}: måste vara text.", field)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         value = " ".join(value.split())
     if _CONTROL.search(value):
@@ -57,7 +58,7 @@ def string_list(value, field: str, *, allowed=None, max_items: int = LIST_MAX,
     for item in value:
         if not isinstance(item, str):
             raise ValidationError(f"{field}: varje värde måste vara text.", field)
-        item = " ".join(item.split())
+        item = " ".join(unicodedata.normalize("NFC", item).split())
         if not item or len(item) > max_length or _CONTROL.search(item):
             raise ValidationError(f"{field}: ogiltigt värde {item[:40]!r}.", field)
         if allowed is not None and item not in allowed:

@@ -2,6 +2,7 @@
 
 from flask import jsonify, render_template, request
 from eventsourcing.persistence import OperationalError
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
@@ -79,6 +80,11 @@ def register(app) -> None:
                 "error.html", status=503, message="Tjänsten är upptagen; försök igen."), 503))
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.errorhandler(CSRFError)
+    def on_csrf_error(error: CSRFError):
+        message = "Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen."
+        return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
