@@ -144,7 +144,7 @@ def reject_unknown(data: dict, allowed: set[str]) -> None:
 
 
 def positive_int(value, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31:
         raise ValidationError(f"{field}: måste vara ett positivt heltal.", field)
     return value
 

@@ -15,8 +15,10 @@ def int_arg(name: str, default: int | None = None, minimum: int = 1, maximum: in
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+    if not raw.isascii() or not raw.isdigit():
         raise ValidationError(f"{name}: måste vara ett heltal.", name)
+    if len(raw) > 12:
+        raise ValidationError(f"{name}: utanför tillåtet intervall.", name)
     value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
         raise ValidationError(f"{name}: utanför tillåtet intervall.", name)
