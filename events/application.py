@@ -146,6 +146,9 @@ class Wiki(Application):
                     current_version=example.revision)
             old = self.repository.get(example.id, version=example.aggregate_version_of(to_version))
             changed = {k: v for k, v in old.content.items() if example.content.get(k) != v}
+            if "organisations" in changed and not actor.curates:
+                if actor.organisation not in changed["organisations"]:
+                    raise NotAllowed("Versionen saknar din organisation; be samordnaren återställa den.")
             example.revert(to_version=to_version, changes=changed,
                            comment=comment or f"Återställd till version {to_version}", actor=actor.username)
             try:
@@ -301,12 +304,12 @@ class Wiki(Application):
     def check_password(self, username: str, password: str) -> Account | None:
         """The account if the password is right; None for a wrong password or unknown user alike."""
         account = None
-        if isinstance(username, str) and 0 < len(username) <= 40:
+        if isinstance(username, str) and 0 < len(username) <= 40 and validation.is_valid_text(username):
             try:
                 account = self.repository.get(Account.create_id(username))
             except AggregateNotFoundError:
                 account = None
-        if not isinstance(password, str) or len(password) > 200:
+        if not isinstance(password, str) or len(password) > 200 or not validation.is_valid_text(password):
             password = ""
         ok = verify_password(password, account.password_hash if account else None)
         if not ok or account is None or account.disabled:

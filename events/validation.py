@@ -28,10 +28,19 @@ EMPTY_CONTENT = {
 }
 
 
+def is_valid_text(value: str) -> bool:
+    """False for strings that cannot be stored as UTF-8 (lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text(value, field: str, *, max_length: int, required: bool = False, multiline: bool = False) -> str:
     if value is None and not required:
         return ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_valid_text(value):
         raise ValidationError(f"{field}: måste vara text.", field)
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
@@ -56,7 +65,7 @@ def string_list(value, field: str, *, allowed=None, max_items: int = LIST_MAX,
     result: list[str] = []
     seen: set[str] = set()
     for item in value:
-        if not isinstance(item, str):
+        if not isinstance(item, str) or not is_valid_text(item):
             raise ValidationError(f"{field}: varje värde måste vara text.", field)
         item = " ".join(unicodedata.normalize("NFC", item).split())
         if not item or len(item) > max_length or _CONTROL.search(item):
@@ -140,7 +149,8 @@ def content_fields(data: dict, organisation_exists: Callable[[str], bool]) -> di
 def reject_unknown(data: dict, allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationError(f"Okänt fält: {', '.join(u[:40] for u in unknown[:5])}.", unknown[0][:40])
+        names = [u[:40].encode("utf-8", "replace").decode("utf-8") for u in unknown[:5]]
+        raise ValidationError(f"Okänt fält: {', '.join(names)}.", names[0])
 
 
 def positive_int(value, field: str) -> int:

@@ -470,6 +470,32 @@ def test_non_object_json_is_400(world):
     assert position(world) == before
 
 
+def test_deeply_nested_json_is_400(world):
+    world.token("maja")
+    before = position(world)
+    for data in ("[" * 50_000 + "]" * 50_000, '{"title": ' + "[" * 5_000 + "]" * 5_000 + "}"):
+        response = world.api("POST", "/examples", "maja", data=data, content_type="application/json")
+        assert_error(response, 400)
+    assert position(world) == before
+
+
+def test_lone_surrogate_in_text_is_400_and_records_nothing(world):
+    slug = world.example("maja")
+    before = position(world)
+    for data in ('{"title": "a\\ud800b"}', '{"title": "ok", "tags": ["\\udfff"]}', '{"title": "ok", "body": "x\\ud800"}'):
+        response = world.api("POST", "/examples", "maja", data=data, content_type="application/json")
+        assert_error(response, 400)
+        put = data.replace("{", '{"base_version": 1, ', 1)
+        assert_error(world.api("PUT", f"/examples/{slug}", "maja", data=put, content_type="application/json"), 400)
+    assert position(world) == before
+
+
+def test_unknown_field_with_a_lone_surrogate_is_400(world):
+    response = world.api("POST", "/examples", "maja", data='{"title": "ok", "\\ud800": 1}',
+                         content_type="application/json")
+    assert_error(response, 400)
+
+
 def test_request_over_one_megabyte_is_413(world):
     world.token("maja")
     before = position(world)

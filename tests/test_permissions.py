@@ -2,6 +2,8 @@
 
 import secrets
 
+import pytest
+
 from conftest import PASSWORD
 
 
@@ -149,6 +151,32 @@ def test_member_cannot_drop_own_organisation(world):
     assert world.api("GET", f"/examples/{slug}", "eva").json["organisations"] == ["falu-kommun", "mora-kommun"]
 
 
+def test_member_cannot_revert_away_own_organisation(world):
+    slug = world.example("eva", organisations=["mora-kommun"])
+    moved = world.api("PUT", f"/examples/{slug}", "eva", json={"base_version": 1, "organisations": ["falu-kommun"]})
+    assert moved.status_code == 200
+    # PUT refuses maja the change that would drop falu-kommun ...
+    assert_error(world.api("PUT", f"/examples/{slug}", "maja",
+                           json={"base_version": 2, "organisations": ["mora-kommun"]}), 403)
+    # ... and a revert that makes the same change must be refused too
+    assert_error(world.api("POST", f"/examples/{slug}/revert", "maja", json={"to_version": 1}), 403)
+    assert world.api("GET", f"/examples/{slug}", "eva").json["organisations"] == ["falu-kommun"]
+
+
+def test_backlinks_only_list_examples_the_reader_may_read(world):
+    target = world.example("maja", title="Målet")
+    draft_source = world.example("maja", title="Utkast som länkar", body=f"[[{target}]]")
+    public_source = world.example("olle", title="Publik länkare", body=f"[[{target}]]")
+    for slug in (target, public_source):
+        world.api("POST", f"/examples/{slug}/publish", "eva")
+    for username, expected in ((None, [public_source]), ("olle", [public_source]),
+                               ("maja", sorted([draft_source, public_source])),
+                               ("gun", sorted([draft_source, public_source]))):
+        response = world.api("GET", f"/examples/{target}/backlinks", username)
+        assert response.status_code == 200
+        assert sorted(i["slug"] for i in response.json["items"]) == expected, username
+
+
 def test_only_coordinator_and_admin_archive(world):
     slug = world.example("maja")
     other = world.example("maja", title="Annat")
@@ -221,6 +249,13 @@ def test_wrong_password_and_unknown_user_get_the_same_401(world):
     wrong = assert_error(sign_in(world, "maja", "fel-losenord-1"), 401)
     unknown = assert_error(sign_in(world, "ingen-alls", "fel-losenord-1"), 401)
     assert wrong == unknown
+
+
+def test_sign_in_with_an_unencodable_username_is_refused(world):
+    response = world.client.post("/api/v1/tokens", data='{"username": "maja\\ud800", "password": "losenord-123"}',
+                                 content_type="application/json")
+    assert response.status_code in (400, 401)
+    assert_error(response, response.status_code)
 
 
 def test_forged_token_is_401_even_where_anonymous_may_read(world):

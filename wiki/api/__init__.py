@@ -3,6 +3,7 @@
 from flask import Blueprint, g, request
 
 from events.errors import ValidationError
+from events.validation import is_valid_text
 
 from ..auth import api_actor
 from ..services import services
@@ -32,10 +33,33 @@ def json_body(required: bool = True) -> dict:
         if required:
             raise ValidationError("Skicka ett JSON-objekt i begäran.")
         return {}
-    data = request.get_json(force=True, silent=True)
+    try:
+        data = request.get_json(force=True, silent=True)
+    except RecursionError:
+        data = None
     if not isinstance(data, dict):
         raise ValidationError("Begäran är inte ett giltigt JSON-objekt.")
+    _check_json(data)
     return data
+
+
+MAX_JSON_DEPTH = 12
+
+
+def _check_json(value, depth: int = 0) -> None:
+    """Refuses nesting deeper than any field needs and text that is not valid Unicode."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValidationError("Begäran är för djupt nästlad.")
+    if isinstance(value, str):
+        if not is_valid_text(value):
+            raise ValidationError("Begäran innehåller ogiltiga Unicode-tecken.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_json(key, depth + 1)
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
 
 
 @bp.before_request
