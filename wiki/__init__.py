@@ -1,6 +1,5 @@
 """The Flask application: views, API and CLI around the event-sourced wiki."""
 
-import json
 import os
 import secrets
 from pathlib import Path
@@ -72,5 +71,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.register_filters(app)
     return app
 
-
-__all__ = ["create_app", "json"]
