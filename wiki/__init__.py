@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -54,9 +54,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    app.config.setdefault("INDEX_FOLLOWER", os.environ.get("WIKI_INDEX_FOLLOWER", "thread"))
     app.extensions["lansgrupp"] = Services.open(
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
-        create_tables=app.config["CREATE_TABLES"] not in ("n", "no", "0", False))
+        create_tables=app.config["CREATE_TABLES"] not in ("n", "no", "0", False),
+        run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning)
+
+    @app.before_request
+    def start_index_follower():
+        app.extensions["lansgrupp"].ensure_follower()
+
+    @app.after_request
+    def wake_index_follower(response):
+        if request.method in ("POST", "PUT", "DELETE") and response.status_code < 400:
+            app.extensions["lansgrupp"].background.wake.set()
+        return response
 
     csrf.init_app(app)
     babel.init_app(app)

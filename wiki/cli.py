@@ -13,6 +13,7 @@ from .services import services
 users = AppGroup("users", help="Konton.")
 demo = AppGroup("demo", help="Demodata.")
 db = AppGroup("db", help="Händelselagret och läsmodellen.")
+index = AppGroup("index", help="Sökindexet.")
 
 
 @users.command("create")
@@ -58,6 +59,43 @@ def rebuild_pages():
     click.echo(f"Läsmodellen byggd till position {position}.")
 
 
+@index.command("status")
+def index_status():
+    """Visar händelseloggens och sökindexets position."""
+    log_position = services().wiki.position()
+    index_position = services().index.position()
+    click.echo(f"händelselogg: {log_position}")
+    click.echo(f"sökindex:     {index_position}" + ("" if index_position >= log_position else "  (efter)"))
+    click.echo(f"exempel i indexet: {services().index.example_count()}")
+
+
+@index.command("rebuild")
+def index_rebuild():
+    """Bygger ett nytt sökindex från händelseloggen och byter till det; sökningen svarar under tiden."""
+    head = services().wiki.position()
+    with click.progressbar(length=max(head, 1), label="Bygger om sökindexet") as bar:
+        position = services().follower.rebuild(progress=bar.update)
+    click.echo(f"Sökindexet är byggt till position {position} ({services().index.example_count()} exempel).")
+
+
+@index.command("follow")
+@click.option("--poll", default=0.1, show_default=True, help="Sekunder mellan kontrollerna av loggen.")
+def index_follow(poll):
+    """Håller sökindexet uppdaterat tills processen stoppas."""
+    import signal
+    import threading
+
+    from search_index.projection import follow_forever
+
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    background = services().background
+    click.echo("Följer händelseloggen (Ctrl+C avslutar)…")
+    follow_forever(services().follower, background.lock, stop, poll=poll)
+    click.echo(f"Stoppad vid position {services().index.position()}.")
+
+
 def register(app) -> None:
-    for group in (users, demo, db):
+    for group in (users, demo, db, index):
         app.cli.add_command(group)

@@ -1,26 +1,66 @@
 """The application and its projections, one set per Flask app (and so per process)."""
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
 from events.application import Wiki, store_environment
-from events.readmodel import ReadModel
+from events.readmodel import Behind, ReadModel
+from search_index import SearchIndex
+from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
+from search_index.search import Searcher
+
+LOCK_RETRY_SECONDS = 5.0
 
 
 @dataclass
 class Services:
     wiki: Wiki
     pages: ReadModel
+    index: SearchIndex
+    searcher: Searcher
+    follower: IndexFollower
+    background: BackgroundFollower
+    run_follower: bool = True
+    _last_lock_attempt: float = field(default=0.0)
 
     @classmethod
-    def open(cls, data_dir: str, event_store: str, create_tables: bool = True) -> "Services":
+    def open(cls, data_dir: str, event_store: str, create_tables: bool = True,
+             run_follower: bool = True, log=None) -> "Services":
         wiki = Wiki(env=store_environment(data_dir, event_store, create_tables))
         pages = ReadModel(str(Path(data_dir) / "pages.sqlite"), wiki)
-        return cls(wiki=wiki, pages=pages)
+        index = SearchIndex(Path(data_dir) / "search")
+        follower = IndexFollower(wiki, index)
+        background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
+        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), follower=follower,
+                   background=background, run_follower=run_follower)
+
+    def ensure_follower(self) -> None:
+        """Starts this process's index follower if no other process on this data folder runs one."""
+        if not self.run_follower or self.background.running:
+            return
+        now = time.monotonic()
+        if now - self._last_lock_attempt < LOCK_RETRY_SECONDS:
+            return
+        self._last_lock_attempt = now
+        self.background.start()
+
+    def wait_for_index(self, position: int, timeout: float = 5.0) -> int:
+        deadline = time.monotonic() + timeout
+        self.background.wake.set()
+        while True:
+            reached = self.index.position()
+            if reached >= position:
+                return reached
+            if time.monotonic() >= deadline:
+                raise Behind(f"index position {reached} < {position}")
+            time.sleep(0.02)
 
     def close(self) -> None:
+        self.background.stop()
+        self.index.close()
         self.pages.close()
         self.wiki.close()
 

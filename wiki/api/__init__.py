@@ -73,4 +73,4 @@ def identify_and_catch_up():
     g.actor = api_actor()
 
 
-from . import examples, meta, organisations, tokens  # noqa: E402,F401
+from . import examples, meta, organisations, search, tokens  # noqa: E402,F401

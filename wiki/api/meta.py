@@ -8,6 +8,6 @@ from . import bp
 
 @bp.get("/health")
 def health():
-    pages = services().pages
-    return jsonify({"status": "ok", "position": services().wiki.position(), "index_position": pages.position(),
-                    "projections": {"pages": pages.position()}})
+    pages, index = services().pages, services().index
+    return jsonify({"status": "ok", "position": services().wiki.position(), "index_position": index.position(),
+                    "projections": {"pages": pages.position(), "search": index.position()}})

@@ -1,6 +1,6 @@
 """Learning example pages: read, list, write with preview, history, diff, revert, status."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
 from events.errors import EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from events.permissions import can_archive_example, can_edit_example
@@ -12,6 +12,12 @@ from ..services import services
 from . import bp
 
 PER_PAGE = 20
+
+
+def _remember_write(position: int) -> None:
+    """The reader's own writes are visible to them at once, in pages and in search."""
+    services().pages.wait_for(position)
+    session["last_position"] = max(position, int(session.get("last_position") or 0))
 
 
 def _sign_in_first():
@@ -177,7 +183,7 @@ def new_example():
         written = services().wiki.create_example(g.actor, data)
     except (ValidationError, NotAllowed) as error:
         return _render_form(values, error=error.message, status=400 if isinstance(error, ValidationError) else 403)
-    services().pages.wait_for(written.position)
+    _remember_write(written.position)
     flash("Exemplet sparades som utkast.", "ok")
     return redirect(url_for("pages.example", slug=written.slug))
 
@@ -210,7 +216,7 @@ def edit_example(slug):
     except (ValidationError, NotAllowed) as error:
         return _render_form(values, slug=slug, error=error.message,
                             status=400 if isinstance(error, ValidationError) else 403)
-    services().pages.wait_for(written.position)
+    _remember_write(written.position)
     flash("Ändringen sparades." if written.changed else "Inget ändrades.", "ok")
     return redirect(url_for("pages.example", slug=slug))
 
@@ -234,7 +240,7 @@ def _status_command(slug, command, message):
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
-    services().pages.wait_for(written.position)
+    _remember_write(written.position)
     flash(message, "ok")
     return redirect(url_for("pages.example", slug=slug))
 
@@ -283,7 +289,7 @@ def revert(slug):
     except ValidationError as error:
         flash(error.message, "error")
         return redirect(url_for("pages.history", slug=slug))
-    services().pages.wait_for(written.position)
+    _remember_write(written.position)
     flash(f"Version {raw} återställdes som version {written.version}.", "ok")
     return redirect(url_for("pages.example", slug=slug))
 

@@ -1,0 +1,214 @@
+"""Follows the event log into the index, in batches, each committed with its position.
+
+A batch's documents and the tracking position become visible in one Whoosh commit (a TOC
+rename), so a crash at any moment leaves the index at the end of some earlier batch, and
+the next run resumes from there: nothing is lost, nothing applied twice.
+"""
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+
+from .store import SearchIndex
+
+BATCH = 500
+
+
+def _iso(moment) -> str:
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class ExampleStates:
+    """What the index keeps per example, evolved by the example's events."""
+
+    @staticmethod
+    def apply(state: dict | None, event) -> dict | None:
+        name = type(event).__qualname__
+        at = _iso(event.timestamp)
+        if name == "LearningExample.Created":
+            return {"id": str(event.originator_id), "slug": event.slug, "status": "draft", "version": 1,
+                    "content": dict(event.content), "created_at": at, "updated_at": at}
+        if state is None:
+            return None
+        if name in ("LearningExample.Edited", "LearningExample.Reverted"):
+            state["content"].update(event.changes)
+            state["version"] += 1
+        elif name == "LearningExample.Published":
+            state["status"] = "published"
+        elif name == "LearningExample.Archived":
+            state["status"] = "archived"
+        else:
+            return state
+        state["updated_at"] = at
+        return state
+
+
+def _is_example_event(notification) -> bool:
+    return ".examples:LearningExample." in notification.topic
+
+
+class IndexFollower:
+    """Applies the log to the index. Only the holder of the data folder's lock runs one."""
+
+    def __init__(self, app, index: SearchIndex, batch: int = BATCH):
+        self.app = app
+        self.index = index
+        self.batch = batch
+
+    def run_once(self, folder: Path | None = None) -> int:
+        """Applies at most one batch; returns how many notifications it covered."""
+        with self.index.writer(folder) as writer:
+            searcher = writer.searcher()
+            position = self.index.position(searcher)
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch, inclusive_of_start=False)
+            if not notifications:
+                writer.cancel()
+                return 0
+            states: dict[str, dict] = {}
+            for notification in notifications:
+                if not _is_example_event(notification):
+                    continue
+                event = self.app.mapper.to_domain_event(notification)
+                key = str(event.originator_id)
+                state = states.get(key) or self.index.stored_state(searcher, key)
+                state = ExampleStates.apply(state, event)
+                if state is not None:
+                    states[key] = state
+            self.index.apply(writer, states, notifications[-1].id)
+            writer.commit()
+            return len(notifications)
+
+    def catch_up(self, folder: Path | None = None) -> int:
+        total = 0
+        while True:
+            count = self.run_once(folder)
+            if not count:
+                return total
+            total += count
+
+    def rebuild(self, progress=None) -> int:
+        """Builds a new index from the whole log and swaps it in; returns its position."""
+        folder = self.index.create_build()
+        head = self.app.recorder.max_notification_id() or 0
+        states: dict[str, dict] = {}
+        position = 0
+        while position < head:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch, inclusive_of_start=False, stop=head)
+            if not notifications:
+                break
+            for notification in notifications:
+                if _is_example_event(notification):
+                    event = self.app.mapper.to_domain_event(notification)
+                    key = str(event.originator_id)
+                    state = ExampleStates.apply(states.get(key), event)
+                    if state is not None:
+                        states[key] = state
+            if progress:
+                progress(notifications[-1].id - position)
+            position = notifications[-1].id
+        procs = 2 if len(states) > 2000 and (os.cpu_count() or 1) > 1 else 1
+        with self.index.writer(folder, procs=procs, multisegment=procs > 1, limitmb=256) as writer:
+            self.index.apply(writer, states, max(position, 0), fresh=True)
+            writer.commit()
+        self.catch_up(folder)
+        self.index.swap_in(folder)
+        return self.index.position()
+
+
+class FollowerLock:
+    """One follower per data folder: an exclusive, non-blocking flock on a file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._handle = None
+
+    def acquire(self) -> bool:
+        if self._handle is not None:
+            return True
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
+
+class BackgroundFollower:
+    """Runs the follower in a daemon thread while this process holds the lock."""
+
+    def __init__(self, follower: IndexFollower, lock: FollowerLock, poll: float = 0.05, log=None):
+        self.follower = follower
+        self.lock = lock
+        self.poll = poll
+        self.log = log
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self) -> bool:
+        if self.running:
+            return True
+        if not self.lock.acquire():
+            return False
+        self.thread = threading.Thread(target=self._run, name="search-index-follower", daemon=True)
+        self.thread.start()
+        return True
+
+    def _run(self) -> None:
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                head = self.follower.app.recorder.max_notification_id() or 0
+                if head > self.follower.index.position():
+                    self.follower.run_once()
+                    failures = 0
+                    continue
+            except Exception as error:  # noqa: BLE001 - keep following; log and back off
+                failures += 1
+                if self.log:
+                    self.log(f"search index follower: {error!r}")
+                self.stopping.wait(min(5.0, 0.1 * 2 ** failures))
+                continue
+            self.wake.wait(self.poll)
+            self.wake.clear()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        self.lock.release()
+
+
+def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.Event, poll: float = 0.05,
+                   wait_for_lock: bool = True) -> None:
+    """The `index follow` command's loop: waits for the lock, then follows until `stop`."""
+    while not lock.acquire():
+        if not wait_for_lock or stop.wait(1.0):
+            return
+    try:
+        while not stop.is_set():
+            if not follower.run_once():
+                stop.wait(poll)
+    finally:
+        lock.release()
+

@@ -1,0 +1,153 @@
+"""Searching the index: hits with snippets, facet counts for what the reader may see,
+sorting, pages and "Menade du …?"."""
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import chain
+
+from whoosh import query as Q
+
+from .analysis import folded_term, words
+from .documents import FACETS
+from .query import QueryBuilder
+from .segments import SegmentCaches, segment_readers
+from .snippets import plain_text, snippet
+from .store import SearchIndex
+
+MAX_SUGGESTION_DISTANCE = 2
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a reader may see: everything, or published plus their organisation's examples."""
+
+    everything: bool = False
+    organisation: str | None = None
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    visibility: Visibility = Visibility()
+
+
+class Searcher:
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self.caches = SegmentCaches()
+        self._memo: dict = {}
+
+    def search(self, request: SearchRequest) -> dict:
+        searcher = self.index.searcher()
+        built = QueryBuilder(searcher, self.caches).build(request.q)
+        query = built.query if built.query is not None else (None if request.q.strip() else Q.Every())
+        allowed = self._allowed(searcher, request)
+        facet_rows = self.caches.doc_facets(searcher)
+
+        if query is None:
+            matched: list[int] = []
+        else:
+            matched = [d for d in searcher.docs_for_query(query) if d in allowed]
+        total = len(matched)
+        counts = Counter(chain.from_iterable(facet_rows[d][2] for d in matched if facet_rows[d] is not None))
+        facets = {name: {} for name in FACETS}
+        for (facet, value), count in counts.most_common():
+            facets[facet][value] = count
+
+        hits = []
+        offset = (request.page - 1) * request.per_page
+        if query is not None and total > offset:
+            sort = {"sortedby": "updated", "reverse": True} if request.sort == "updated" or not request.q.strip() else {}
+            results = searcher.search(query, filter=allowed, limit=offset + request.per_page, **sort)
+            scored = "sortedby" not in sort
+            for hit in list(results)[offset:]:
+                hits.append(self._hit(hit, built, scored))
+
+        suggestion = self._suggest(searcher, request.q, built) if total < 3 and request.q.strip() else None
+        return {"total": total, "page": request.page, "per_page": request.per_page, "hits": hits,
+                "facets": facets, "suggestion": suggestion, "position": self.index.position(searcher)}
+
+    def _allowed(self, searcher, request: SearchRequest) -> set[int]:
+        clauses: list[Q.Query] = [Q.Term("kind", "example")]
+        visibility = request.visibility
+        if not visibility.everything:
+            published = Q.Term("status", "published")
+            clauses.append(Q.Or([published, Q.Term("organisation", visibility.organisation)])
+                           if visibility.organisation else published)
+        for facet, value in sorted(request.filters.items()):
+            clauses.append(Q.Term(facet, value))
+        filter_query = Q.And(clauses)
+        key = (tuple(r.segment().segment_id() for _, r in segment_readers(searcher.reader())), repr(filter_query))
+        allowed = self._memo.get(key)
+        if allowed is None:
+            allowed = set(searcher.docs_for_query(filter_query))
+            if len(self._memo) > 64:
+                self._memo.clear()
+            self._memo[key] = allowed
+        return allowed
+
+    @staticmethod
+    def _hit(hit, built, scored: bool) -> dict:
+        state = json.loads(hit["state"])
+        content = state["content"]
+        text = plain_text((content.get("summary") or "") + "\n" + (content.get("body") or ""))
+        return {
+            "slug": state["slug"], "title": content.get("title") or "", "summary": content.get("summary") or "",
+            "snippet": snippet(text, built.highlight_terms, built.highlight_prefixes),
+            "score": round(float(hit.score or 0.0), 4) if scored else None, "updated_at": state["updated_at"],
+            "status": state["status"],
+            "organisations": content.get("organisations") or [],
+            "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
+        }
+
+    def _suggest(self, searcher, text: str, built) -> str | None:
+        reader = searcher.reader()
+        corrected = text.strip()
+        changed = False
+        for word in dict.fromkeys(built.plain_words):
+            term = folded_term(word)
+            if term is None or len(word) < 3 or reader.doc_frequency("text", term):
+                continue
+            better = self._closest_word(searcher, word, term)
+            if better and better != word:
+                corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, corrected, flags=re.IGNORECASE)
+                changed = True
+        return corrected if changed else None
+
+    def _closest_word(self, searcher, word: str, term: str) -> str | None:
+        reader = searcher.reader()
+        candidates = []
+        for distance in range(1, MAX_SUGGESTION_DISTANCE + 1):
+            candidates = list(reader.terms_within("text", term, distance, prefix=1))
+            if candidates:
+                break
+        if not candidates:
+            return None
+        best_term = max(candidates, key=lambda t: reader.doc_frequency("text", t))
+        surfaces: Counter = Counter()
+        for hit in searcher.search(Q.Term("text", best_term), limit=3):
+            content = json.loads(hit["state"])["content"]
+            text = " ".join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
+            surfaces.update(w for w in words(text) if folded_term(w) == best_term)
+        if not surfaces:
+            return None
+        return min(surfaces, key=lambda w: (edit_distance(w, word), -surfaces[w]))
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+__all__ = ["Searcher", "SearchRequest", "Visibility", "segment_readers"]

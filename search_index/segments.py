@@ -1,0 +1,108 @@
+"""Per-segment caches: facet values per document and sorted term lists.
+
+Whoosh segments never change once written (deletions aside, which do not matter here:
+deleted documents never match), so what is computed for a segment stays valid until a
+merge replaces it. A search after a commit pays only for the new small segment.
+"""
+
+import threading
+from bisect import bisect_left
+
+from .documents import FACETS
+
+_MAX_SEGMENTS = 256
+
+
+def segment_readers(reader) -> list[tuple[int, object]]:
+    """(offset, reader) per segment; an empty index has none."""
+    if hasattr(reader, "readers"):
+        parts = list(zip(reader.doc_offsets, reader.readers))
+    else:
+        parts = [(0, reader)]
+    return [(offset, r) for offset, r in parts if getattr(r, "segment", lambda: None)() is not None]
+
+
+def _segment_key(subreader) -> str:
+    return subreader.segment().segment_id()
+
+
+class SegmentCaches:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._facets: dict[str, list] = {}
+        self._terms: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._joined: dict[tuple, list] = {}
+
+    def _remember(self, store: dict, key, value):
+        if len(store) > _MAX_SEGMENTS:
+            store.clear()
+        store[key] = value
+        return value
+
+    # ---- facets --------------------------------------------------------------------
+
+    def doc_facets(self, searcher) -> list:
+        """For every global docnum: (status, organisations, ((facet, value), ...)) or None."""
+        parts = segment_readers(searcher.reader())
+        key = tuple(_segment_key(r) for _, r in parts)
+        joined = self._joined.get(key)
+        if joined is not None:
+            return joined
+        combined: list = []
+        for _, subreader in parts:
+            combined.extend(self._segment_facets(subreader))
+        with self._lock:
+            return self._remember(self._joined, key, combined)
+
+    def _segment_facets(self, subreader) -> list:
+        key = _segment_key(subreader)
+        cached = self._facets.get(key)
+        if cached is not None:
+            return cached
+        rows = []
+        for docnum in range(subreader.doc_count_all()):
+            fields = subreader.stored_fields(docnum)
+            row = fields.get("facets")
+            rows.append(row if row is None else (fields.get("status"), tuple(row[0]), tuple(map(tuple, row[1]))))
+        with self._lock:
+            return self._remember(self._facets, key, rows)
+
+    # ---- terms ---------------------------------------------------------------------
+
+    def terms(self, searcher, field: str) -> list[tuple[list[str], list[str]]]:
+        """Per segment: the field's terms sorted, and the same terms reversed and sorted."""
+        result = []
+        for _, subreader in segment_readers(searcher.reader()):
+            key = (_segment_key(subreader), field)
+            cached = self._terms.get(key)
+            if cached is None:
+                forward = sorted(t.decode("utf-8") for t in subreader.lexicon(field))
+                backward = sorted(t[::-1] for t in forward)
+                with self._lock:
+                    cached = self._remember(self._terms, key, (forward, backward))
+            result.append(cached)
+        return result
+
+    def with_prefix(self, searcher, field: str, prefix: str, limit: int = 200) -> list[str]:
+        found: set[str] = set()
+        for forward, _ in self.terms(searcher, field):
+            start = bisect_left(forward, prefix)
+            for term in forward[start:start + limit]:
+                if not term.startswith(prefix):
+                    break
+                found.add(term)
+        return sorted(found)[:limit]
+
+    def with_suffix(self, searcher, field: str, suffix: str, limit: int = 200) -> list[str]:
+        reversed_suffix = suffix[::-1]
+        found: set[str] = set()
+        for _, backward in self.terms(searcher, field):
+            start = bisect_left(backward, reversed_suffix)
+            for term in backward[start:start + limit]:
+                if not term.startswith(reversed_suffix):
+                    break
+                found.add(term[::-1])
+        return sorted(found)[:limit]
+
+
+__all__ = ["SegmentCaches", "FACETS"]

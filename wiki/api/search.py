@@ -1,0 +1,16 @@
+"""/api/v1/search"""
+
+from flask import g, jsonify, request
+
+from ..search_params import search_request
+from ..services import services
+from . import bp, int_arg
+
+
+@bp.get("/search")
+def search():
+    search = search_request(request.args, g.actor, int_arg)
+    min_position = int_arg("min_position", minimum=0)
+    if min_position is not None:
+        services().wait_for_index(min_position)
+    return jsonify(services().searcher.search(search))

@@ -1,0 +1,51 @@
+"""The search page: box, facets with counts, snippets, "Menade du …?"."""
+
+from flask import g, render_template, request, session, url_for
+
+from events.errors import ValidationError
+from events.readmodel import Behind
+
+from ..search_params import search_request
+from ..services import services
+from . import bp
+
+FACET_LABELS = {"violence_form": "Våldsform", "goal": "Nationellt mål", "organisation": "Organisation",
+                "municipality": "Kommun", "target_group": "Målgrupp", "year": "År"}
+
+
+def _int_arg(name, default=None, minimum=1, maximum=None, cap=None):
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+        raise ValidationError(f"{name}: måste vara ett heltal.", name)
+    value = max(minimum, int(raw))
+    return min(value, cap) if cap else value
+
+
+@bp.get("/sok")
+def search():
+    behind = False
+    try:
+        search = search_request(request.args, g.actor, _int_arg)
+    except ValidationError as error:
+        return render_template("search.html", error=error.message, result=None, args={}, facet_labels=FACET_LABELS,
+                               organisation_names={}), 400
+    own_write = session.get("last_position")
+    if own_write:
+        try:
+            services().wait_for_index(int(own_write), timeout=3.0)
+        except Behind:
+            behind = True
+    result = services().searcher.search(search)
+    args = {k: v for k, v in request.args.items() if k in ("q", "sort", *FACET_LABELS)}
+
+    def url_with(**changes):
+        merged = {**args, **changes}
+        return url_for("pages.search", **{k: v for k, v in merged.items() if v not in (None, "")})
+
+    pages_count = max(1, (result["total"] + search.per_page - 1) // search.per_page)
+    return render_template(
+        "search.html", result=result, args=args, url_with=url_with, facet_labels=FACET_LABELS,
+        page=search.page, pages_count=pages_count, behind=behind, error=None,
+        organisation_names={o["slug"]: o["name"] for o in services().pages.organisations()})
