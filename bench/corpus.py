@@ -503,7 +503,7 @@ TITLE_TEMPLATES = Z([
 ], 0.35)
 
 SUMMARY_FIRST = Z([
-    "{owner} {v_driver} {period_text} {project_phrase}, som riktar sig till {tg} i {places} och handlar om {vf}.",
+    "{owner} {v_driver} {period_text} {project_phrase}, som {v_riktar} sig till {tg} i {places} och {v_handlar} om {vf}.",
     "{period_text_cap} {v_arbetar} {owner} tillsammans med {partners} med {mt_l} {vp} {vf} i {places}.",
     "I {project_phrase} har {owner} utvecklat ett arbetssätt för att nå {tg} i frågor om {vf}.",
     "{owner} och {partners} tog {start} fram en gemensam modell för {topic} i ärenden om {vf}.",
@@ -515,12 +515,12 @@ SUMMARY_RESULT = {
     "ej-utvarderad": Z([
         "Arbetet har ännu inte utvärderats, men efterfrågan från andra kommuner är stor.",
         "Någon utvärdering har inte gjorts, men {staff} beskriver att ärendena blivit tydligare.",
-        "Hittills har {N} {tg} nåtts av insatsen, men effekterna har inte utvärderats.",
+        "Insatsen har nått {N} {tg}, men effekterna har inte utvärderats.",
     ], 0.6),
     "uppfoljd": Z([
         "Uppföljningen visar att {outcome}.",
         "Andelen {staff} som frågar om våld har ökat från {pct_lo} till {pct_hi} procent.",
-        "Hittills har {N} {tg} fått stöd, och arbetet följs upp varje år.",
+        "Under perioden {got_support}, och arbetet följdes upp varje år.",
     ], 0.6),
     "utvarderad": Z([
         "En utvärdering av {evaluator} visade att {outcome}.",
@@ -1086,6 +1086,8 @@ def _fixed_slots(rng: random.Random, doc: dict) -> dict:
         "v_driver": "drev" if end else "driver",
         "v_arbetar": "arbetade" if end else "arbetar",
         "v_genomfor": "genomförde" if end else "genomför",
+        "v_riktar": "riktade" if end else "riktar",
+        "v_handlar": "handlade" if end else "handlar",
         "owner_unit": rng.choice(UNITS[kind]),
         "method": rng.choice(METHOD_BY_MEASURE[rng.choice(doc["measure_types"])]),
         "_orgs": org_pool,

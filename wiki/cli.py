@@ -80,7 +80,8 @@ def index_rebuild():
 
 @index.command("follow")
 @click.option("--poll", default=0.1, show_default=True, help="Sekunder mellan kontrollerna av loggen.")
-def index_follow(poll):
+@click.option("--batch", default=500, show_default=True, help="Högst så många händelser per indexering.")
+def index_follow(poll, batch):
     """Håller sökindexet uppdaterat tills processen stoppas."""
     import signal
     import threading
@@ -91,8 +92,10 @@ def index_follow(poll):
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: stop.set())
     background = services().background
+    follower = services().follower
+    follower.batch = max(1, batch)
     click.echo("Följer händelseloggen (Ctrl+C avslutar)…")
-    follow_forever(services().follower, background.lock, stop, poll=poll)
+    follow_forever(follower, background.lock, stop, poll=poll)
     click.echo(f"Stoppad vid position {services().index.position()}.")
 
 
