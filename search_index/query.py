@@ -9,6 +9,7 @@ end in it ("jouren" -> "kvinnojouren") or that it splits into ("hedersvåld" ->
 "hedersrelaterat våld").
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query as Q
@@ -25,7 +26,7 @@ COMPOUND_BOOST = 0.3
 COMPOUND_MIN_STEM = 4
 COMPOUND_MIN_MODIFIER = 3
 LINKING = ("s", "o", "a", "e", "u")
-MAX_EXPANSIONS = 60
+MAX_EXPANSIONS = 24
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 20
 
@@ -61,7 +62,7 @@ class QueryBuilder:
         self.built = Built(None)
 
     def build(self, text: str) -> Built:
-        text = (text or "").strip()[:MAX_QUERY_LENGTH]
+        text = unicodedata.normalize("NFC", text or "").strip()[:MAX_QUERY_LENGTH]
         self.built = Built(None)
         if not text:
             return self.built
@@ -136,9 +137,10 @@ class QueryBuilder:
     def _compounds(self, term: str) -> list[Q.Query]:
         found: list[Q.Query] = []
         if len(term) >= COMPOUND_MIN_STEM:
+            reader = self.searcher.reader()
             heads = [t for t in self.caches.with_suffix(self.searcher, "text", term)
                      if len(t) - len(term) >= COMPOUND_MIN_MODIFIER and self._is_modifier(t[:-len(term)])]
-            heads = heads[:MAX_EXPANSIONS]
+            heads = sorted(heads, key=lambda t: -reader.doc_frequency("text", t))[:MAX_EXPANSIONS]
             self.built.highlight_terms.update(heads)
             if heads:
                 found.append(Q.Or([Q.Term("text", t) for t in heads], boost=COMPOUND_BOOST))
@@ -197,8 +199,14 @@ class QueryBuilder:
         self.built.highlight_prefixes.add(folded)
         target = "title" if fieldname == "title" else "text"
         stemmed = stem(folded)
-        options = {folded, stemmed} if len(stemmed) >= 2 else {folded}
-        return Q.Or([Q.Prefix(target, p) for p in sorted(options)]) if len(options) > 1 else Q.Prefix(target, folded)
+        options: list[Q.Query] = [Q.Prefix(target, p) for p in sorted({folded, stemmed}) if len(p) >= 2]
+        reader = self.searcher.reader()
+        for cut in (1, 2):
+            truncated = folded[:-cut]
+            if len(truncated) >= 3 and reader.doc_frequency(target, truncated):
+                options.append(Q.Term(target, truncated))
+                self.built.highlight_terms.add(truncated)
+        return Q.Or(options) if len(options) > 1 else options[0]
 
     def _wildcard(self, pattern: str, fieldname: str) -> Q.Query | None:
         folded = fold(pattern.lower())

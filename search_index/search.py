@@ -1,8 +1,10 @@
 """Searching the index: hits with snippets, facet counts for what the reader may see,
 sorting, pages and "Menade du …?"."""
 
+import heapq
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
@@ -10,6 +12,7 @@ from itertools import chain
 from whoosh import query as Q
 
 from .analysis import folded_term, words
+from .matching import Evaluator
 from .documents import FACETS
 from .query import QueryBuilder
 from .segments import SegmentCaches, segment_readers
@@ -50,26 +53,27 @@ class Searcher:
         allowed = self._allowed(searcher, request)
         facet_rows = self.caches.doc_facets(searcher)
 
-        if query is None:
-            matched: list[int] = []
-        else:
-            matched = [d for d in searcher.docs_for_query(query) if d in allowed]
+        evaluator = Evaluator(searcher, self.caches)
+        matched = evaluator.docs(query) & allowed if query is not None else set()
         total = len(matched)
         counts = Counter(chain.from_iterable(facet_rows[d][2] for d in matched if facet_rows[d] is not None))
         facets = {name: {} for name in FACETS}
         for (facet, value), count in counts.most_common():
             facets[facet][value] = count
 
-        hits = []
         offset = (request.page - 1) * request.per_page
-        if query is not None and total > offset:
-            sort = {"sortedby": "updated", "reverse": True} if request.sort == "updated" or not request.q.strip() else {}
-            results = searcher.search(query, filter=allowed, limit=offset + request.per_page, **sort)
-            scored = "sortedby" not in sort
-            for hit in list(results)[offset:]:
-                hits.append(self._hit(hit, built, scored))
+        by_date = request.sort == "updated" or not request.q.strip()
+        if by_date:
+            ranked = sorted(matched, key=lambda d: (facet_rows[d][3] if facet_rows[d] else "", d), reverse=True)
+            page = [(d, None) for d in ranked[offset:offset + request.per_page]]
+        else:
+            scores = evaluator.scores(query, matched) if matched else {}
+            top = heapq.nsmallest(offset + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
+            page = top[offset:]
+        hits = [self._hit(searcher.stored_fields(d), built, score) for d, score in page]
 
-        suggestion = self._suggest(searcher, request.q, built) if total < 3 and request.q.strip() else None
+        suggestion = (self._suggest(searcher, evaluator, allowed, request.q, built)
+                      if total < 3 and request.q.strip() else None)
         return {"total": total, "page": request.page, "per_page": request.per_page, "hits": hits,
                 "facets": facets, "suggestion": suggestion, "position": self.index.position(searcher)}
 
@@ -93,46 +97,49 @@ class Searcher:
         return allowed
 
     @staticmethod
-    def _hit(hit, built, scored: bool) -> dict:
+    def _hit(hit, built, score: float | None) -> dict:
         state = json.loads(hit["state"])
         content = state["content"]
         text = plain_text((content.get("summary") or "") + "\n" + (content.get("body") or ""))
         return {
             "slug": state["slug"], "title": content.get("title") or "", "summary": content.get("summary") or "",
             "snippet": snippet(text, built.highlight_terms, built.highlight_prefixes),
-            "score": round(float(hit.score or 0.0), 4) if scored else None, "updated_at": state["updated_at"],
+            "score": round(score, 4) if score is not None else None, "updated_at": state["updated_at"],
             "status": state["status"],
             "organisations": content.get("organisations") or [],
             "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
         }
 
-    def _suggest(self, searcher, text: str, built) -> str | None:
-        reader = searcher.reader()
-        corrected = text.strip()
+    def _suggest(self, searcher, evaluator, allowed: set[int], text: str, built) -> str | None:
+        """Replaces words found in no document the reader may see by the closest word that is."""
+        corrected = unicodedata.normalize("NFC", text).strip()
         changed = False
         for word in dict.fromkeys(built.plain_words):
             term = folded_term(word)
-            if term is None or len(word) < 3 or reader.doc_frequency("text", term):
+            if term is None or len(word) < 3 or evaluator.term_docs("text", term) & allowed:
                 continue
-            better = self._closest_word(searcher, word, term)
+            better = self._closest_word(searcher, evaluator, allowed, word, term)
             if better and better != word:
                 corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, corrected, flags=re.IGNORECASE)
                 changed = True
         return corrected if changed else None
 
-    def _closest_word(self, searcher, word: str, term: str) -> str | None:
+    def _closest_word(self, searcher, evaluator, allowed: set[int], word: str, term: str) -> str | None:
         reader = searcher.reader()
-        candidates = []
+        candidates: dict[str, set[int]] = {}
         for distance in range(1, MAX_SUGGESTION_DISTANCE + 1):
-            candidates = list(reader.terms_within("text", term, distance, prefix=1))
+            for candidate in reader.terms_within("text", term, distance, prefix=1):
+                visible = evaluator.term_docs("text", candidate) & allowed
+                if visible:
+                    candidates[candidate] = visible
             if candidates:
                 break
         if not candidates:
             return None
-        best_term = max(candidates, key=lambda t: reader.doc_frequency("text", t))
+        best_term = max(candidates, key=lambda t: (len(candidates[t]), t))
         surfaces: Counter = Counter()
-        for hit in searcher.search(Q.Term("text", best_term), limit=3):
-            content = json.loads(hit["state"])["content"]
+        for docnum in sorted(candidates[best_term])[:3]:
+            content = json.loads(searcher.stored_fields(docnum)["state"])["content"]
             text = " ".join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
             surfaces.update(w for w in words(text) if folded_term(w) == best_term)
         if not surfaces:

@@ -7,10 +7,14 @@ merge replaces it. A search after a commit pays only for the new small segment.
 
 import threading
 from bisect import bisect_left
+from collections import OrderedDict
+
+from whoosh.reading import TermNotFound
 
 from .documents import FACETS
 
 _MAX_SEGMENTS = 256
+_MAX_CACHED_POSTINGS = 4_000_000
 
 
 def segment_readers(reader) -> list[tuple[int, object]]:
@@ -29,6 +33,8 @@ def _segment_key(subreader) -> str:
 class SegmentCaches:
     def __init__(self):
         self._lock = threading.Lock()
+        self._postings: OrderedDict = OrderedDict()
+        self._postings_size = 0
         self._facets: dict[str, list] = {}
         self._terms: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         self._joined: dict[tuple, list] = {}
@@ -42,7 +48,7 @@ class SegmentCaches:
     # ---- facets --------------------------------------------------------------------
 
     def doc_facets(self, searcher) -> list:
-        """For every global docnum: (status, organisations, ((facet, value), ...)) or None."""
+        """For every global docnum: (status, organisations, ((facet, value), ...), updated) or None."""
         parts = segment_readers(searcher.reader())
         key = tuple(_segment_key(r) for _, r in parts)
         joined = self._joined.get(key)
@@ -63,9 +69,57 @@ class SegmentCaches:
         for docnum in range(subreader.doc_count_all()):
             fields = subreader.stored_fields(docnum)
             row = fields.get("facets")
-            rows.append(row if row is None else (fields.get("status"), tuple(row[0]), tuple(map(tuple, row[1]))))
+            rows.append(row if row is None else (fields.get("status"), tuple(row[0]), tuple(map(tuple, row[1])),
+                                                 fields.get("updated") or ""))
         with self._lock:
             return self._remember(self._facets, key, rows)
+
+    # ---- postings and lengths ---------------------------------------------------------
+
+    def postings(self, subreader, segment_key: str, field: str, text: str) -> dict[int, float]:
+        """Local docnum -> weight of one term in one segment (deleted documents included)."""
+        key = (segment_key, field, text)
+        found = self._postings.get(key)
+        if found is not None:
+            return found
+        found = {}
+        try:
+            matcher = subreader._terms.matcher(field, subreader._text_to_bytes(field, text),
+                                               subreader.schema[field].format)
+        except (TermNotFound, KeyError):
+            matcher = None
+        while matcher is not None and matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            found.update(zip(matcher._ids, matcher._weights))
+            matcher._next_block()
+        with self._lock:
+            self._postings[key] = found
+            self._postings_size += len(found) + 1
+            while self._postings_size > _MAX_CACHED_POSTINGS and self._postings:
+                _, evicted = self._postings.popitem(last=False)
+                self._postings_size -= len(evicted) + 1
+        return found
+
+    def all_docs(self, subreader, segment_key: str) -> frozenset:
+        key = (segment_key, "all")
+        found = self._facets.get(key)
+        if found is None:
+            found = frozenset(range(subreader.doc_count_all()))
+            with self._lock:
+                self._remember(self._facets, key, found)
+        return found
+
+    def segment_lengths(self, subreader, segment_key: str, field: str) -> list[int]:
+        key = (segment_key, "lengths", field)
+        lengths = self._facets.get(key)
+        if lengths is None:
+            lengths = [subreader.doc_field_length(n, field, 0) for n in range(subreader.doc_count_all())]
+            with self._lock:
+                self._remember(self._facets, key, lengths)
+        return lengths
 
     # ---- terms ---------------------------------------------------------------------
 

@@ -8,16 +8,19 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
 from whoosh.query import Term
 
 from .documents import TRACKING_ID, document, schema
 
 WRITE_LOCK_TIMEOUT = 30.0
+OPEN_ATTEMPTS = 8
 
 
 class PositionConflict(Exception):
@@ -63,6 +66,17 @@ class SearchIndex:
 
     def searcher(self):
         """A searcher on the newest commit, kept per thread while it is current."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._current_searcher()
+            except (OSError, EmptyIndexError):
+                # A commit or a rebuild replaced files between listing and opening them.
+                self.close()
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+
+    def _current_searcher(self):
         folder = self.folder()
         cached = getattr(self._local, "cached", None)
         if cached is not None:
@@ -70,6 +84,7 @@ class SearchIndex:
             if cached_folder == folder and searcher.up_to_date():
                 return searcher
             searcher.close()
+            self._local.cached = None
         ix = self.open(folder)
         searcher = ix.searcher()
         self._local.cached = (folder, ix, searcher)
@@ -83,7 +98,10 @@ class SearchIndex:
     def close(self) -> None:
         cached = getattr(self._local, "cached", None)
         if cached is not None:
-            cached[2].close()
+            try:
+                cached[2].close()
+            except Exception:  # noqa: BLE001 - closing a searcher whose files are gone
+                pass
             self._local.cached = None
 
     # ---- writing -----------------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""Search benchmark: the Whoosh projection against SQLite FTS5 on the same corpus, same run.
+
+    .venv/bin/python bench/search_bench.py --sizes 1000 10000
+
+For each size it prints, for Whoosh (our `search_index`) and FTS5
+(`unicode61 remove_diacritics 2`, the baseline):
+- indexing throughput (documents per second) and the ratio Whoosh / FTS5;
+- one- and two-word queries with snippets, exact totals and the six facet counts,
+  as an anonymous reader (published only): median and p95, and p95 ratio Whoosh / FTS5;
+and, once, how long a write takes to become searchable through the background follower.
+"""
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import generate  # noqa: E402
+from search_index import SearchIndex  # noqa: E402
+from search_index.documents import facet_values  # noqa: E402
+from search_index.search import Searcher, SearchRequest, Visibility  # noqa: E402
+
+QUERIES = 50
+REPEAT = 3
+
+
+def states_of(docs: list[dict]) -> dict[str, dict]:
+    states = {}
+    for n, content in enumerate(docs):
+        day = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00.{n % 1000000:06d}Z"
+        states[f"id-{n}"] = {"id": f"id-{n}", "slug": f"exempel-{n}", "status": "draft" if n % 10 == 0 else "published",
+                             "version": 1, "content": content, "created_at": day, "updated_at": day}
+    return states
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def timed(fn, repeat=REPEAT) -> float:
+    best = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best.append((time.perf_counter() - start) * 1000)
+    return statistics.median(best)
+
+
+def queries(docs: list[dict], rng: random.Random) -> tuple[list[str], list[str]]:
+    frequent = ["våld", "kvinnor", "stöd", "samverkan", "barn", "socialtjänsten", "polisen", "utbildning"]
+    words = []
+    for doc in rng.sample(docs, 200):
+        words += [w for w in re.findall(r"[a-zåäö]{5,}", doc["body"].lower())][:3]
+    words = list(dict.fromkeys(words))
+    rng.shuffle(words)
+    fold = str.maketrans("åäö", "aao")
+    one = frequent[:QUERIES // 5] + words[:QUERIES - QUERIES // 5]
+    one = [w.translate(fold) if i % 3 == 2 else w for i, w in enumerate(one)]
+    two = []
+    for doc in rng.sample(docs, QUERIES):
+        found = list(dict.fromkeys(re.findall(r"[a-zåäö]{5,}", doc["body"].lower())))
+        pair = rng.sample(found, 2)
+        two.append(" ".join(pair))
+    return one, two
+
+
+# ---- Whoosh (ours) ----------------------------------------------------------------------
+
+
+def build_whoosh(folder: Path, states: dict) -> tuple[SearchIndex, float]:
+    index = SearchIndex(folder / "search")
+    start = time.perf_counter()
+    build = index.create_build()
+    procs = 2 if len(states) > 2000 else 1
+    with index.writer(build, procs=procs, multisegment=procs > 1, limitmb=256) as writer:
+        index.apply(writer, states, 1, fresh=True)
+        writer.commit()
+    index.swap_in(build)
+    return index, time.perf_counter() - start
+
+
+def whoosh_search(searcher: Searcher, q: str) -> dict:
+    return searcher.search(SearchRequest(q=q, visibility=Visibility()))
+
+
+# ---- FTS5 (baseline) --------------------------------------------------------------------
+
+
+def build_fts5(path: Path, states: dict) -> tuple[sqlite3.Connection, float]:
+    db = sqlite3.connect(path)
+    db.executescript("""
+        PRAGMA journal_mode=WAL;
+        CREATE TABLE docs (rowid INTEGER PRIMARY KEY, slug TEXT, status TEXT, updated TEXT, state TEXT);
+        CREATE VIRTUAL TABLE fts USING fts5(title, summary, body, tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE facets (rowid INTEGER, facet TEXT, value TEXT);
+    """)
+    start = time.perf_counter()
+    with db:
+        for rowid, state in enumerate(states.values(), 1):
+            content = state["content"]
+            db.execute("INSERT INTO docs VALUES (?,?,?,?,?)",
+                       (rowid, state["slug"], state["status"], state["updated_at"], json.dumps(state)))
+            db.execute("INSERT INTO fts(rowid, title, summary, body) VALUES (?,?,?,?)",
+                       (rowid, content["title"], content["summary"], content["body"]))
+            db.executemany("INSERT INTO facets VALUES (?,?,?)",
+                           [(rowid, f, v) for f, values in facet_values(state).items() for v in values])
+        db.execute("CREATE INDEX facets_rowid ON facets (rowid)")
+    return db, time.perf_counter() - start
+
+
+def fts5_search(db: sqlite3.Connection, q: str) -> dict:
+    match = " ".join('"' + w.replace('"', "") + '"' for w in q.split())
+    matched = ("SELECT fts.rowid FROM fts JOIN docs ON docs.rowid = fts.rowid "
+               "WHERE fts MATCH ? AND docs.status = 'published'")
+    total = db.execute(f"SELECT count(*) FROM ({matched})", (match,)).fetchone()[0]
+    hits = db.execute(
+        "SELECT docs.slug, docs.state, snippet(fts, 2, '<mark>', '</mark>', '…', 24), bm25(fts, 4.0, 2.0, 1.0) AS rank "
+        "FROM fts JOIN docs ON docs.rowid = fts.rowid WHERE fts MATCH ? AND docs.status = 'published' "
+        "ORDER BY rank LIMIT 10", (match,)).fetchall()
+    hits = [{"slug": slug, "state": json.loads(state), "snippet": snip} for slug, state, snip, _ in hits]
+    facets = db.execute(f"SELECT facet, value, count(*) FROM facets WHERE rowid IN ({matched}) "
+                        "GROUP BY facet, value", (match,)).fetchall()
+    return {"total": total, "hits": hits, "facets": facets}
+
+
+# ---- the run ----------------------------------------------------------------------------
+
+
+def run_size(size: int, seed: int) -> dict:
+    docs = generate(size, seed=seed)
+    states = states_of(docs)
+    one, two = queries(docs, random.Random(seed))
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        index, whoosh_seconds = build_whoosh(folder, states)
+        db, fts_seconds = build_fts5(folder / "fts.sqlite", states)
+        searcher = Searcher(index)
+        result = {"size": size, "whoosh_docs_per_s": size / whoosh_seconds, "fts5_docs_per_s": size / fts_seconds}
+        for label, batch in (("one word", one), ("two words", two)):
+            for q in batch[:5]:
+                whoosh_search(searcher, q), fts5_search(db, q)
+            w = [timed(lambda: whoosh_search(searcher, q)) for q in batch]
+            f = [timed(lambda: fts5_search(db, q)) for q in batch]
+            totals = [(whoosh_search(searcher, q)["total"], fts5_search(db, q)["total"]) for q in batch]
+            result[label] = {
+                "whoosh_p50": statistics.median(w), "whoosh_p95": percentile(w, 0.95),
+                "fts5_p50": statistics.median(f), "fts5_p95": percentile(f, 0.95),
+                "whoosh_mean_hits": statistics.mean(t[0] for t in totals),
+                "fts5_mean_hits": statistics.mean(t[1] for t in totals),
+            }
+        index.close()
+        db.close()
+    return result
+
+
+def write_latency(writes: int = 40) -> dict:
+    """Write -> searchable, through a real app with its background follower."""
+    from events.permissions import Actor
+    from wiki import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"DATA_DIR": folder})
+        services = app.extensions["lansgrupp"]
+        actor = Actor("bench", "coordinator", None)
+        services.wiki.register_organisation(actor, {"name": "Falu kommun", "kind": "kommun", "joined_on": "2010-01-01"})
+        for content in generate(300, seed=7):
+            services.wiki.create_example(actor, {**content, "organisations": ["falu-kommun"]})
+        services.ensure_follower()
+        services.wait_for_index(services.wiki.position(), timeout=120)
+        latencies = []
+        for n in range(writes):
+            written = services.wiki.create_example(actor, {"title": f"Mätning nummer {n} av sökbarhet",
+                                                           "body": f"Unikt ord zqx{n}", "organisations": ["falu-kommun"]})
+            start = time.perf_counter()
+            services.background.wake.set()
+            while services.index.position() < written.position:
+                time.sleep(0.002)
+            latencies.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.05)
+        services.close()
+    return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "max": max(latencies)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    for size in args.sizes:
+        r = run_size(size, args.seed)
+        print(f"\n== {size} examples ==")
+        print(f"index: Whoosh {r['whoosh_docs_per_s']:.0f} docs/s, FTS5 {r['fts5_docs_per_s']:.0f} docs/s, "
+              f"ratio {r['whoosh_docs_per_s'] / r['fts5_docs_per_s']:.3f} (target >= 0.25)")
+        for label in ("one word", "two words"):
+            q = r[label]
+            print(f"{label:9s}: Whoosh p50 {q['whoosh_p50']:.1f} ms p95 {q['whoosh_p95']:.1f} ms | "
+                  f"FTS5 p50 {q['fts5_p50']:.1f} ms p95 {q['fts5_p95']:.1f} ms | p95 ratio "
+                  f"{q['whoosh_p95'] / q['fts5_p95']:.2f} (target <= 1.5) | mean hits {q['whoosh_mean_hits']:.0f} "
+                  f"vs {q['fts5_mean_hits']:.0f}")
+    if not args.skip_latency:
+        latency = write_latency()
+        print(f"\nwrite -> searchable: p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms, "
+              f"max {latency['max']:.0f} ms (target p95 <= 250 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Matching and ranking over whole posting lists.
+
+Totals and facet counts need every match, not only the top ten, and Whoosh's matcher
+tree walks postings one at a time in Python. Here each term's postings are read a block
+at a time and kept per segment (segments never change), queries combine as Python sets,
+and only the matched documents are scored, with BM25 over the stored weights (which
+already carry the title and summary boosts and the `exact` field boost). Phrases and
+wildcards, which need positions or expansion, are matched by Whoosh.
+"""
+
+import math
+
+from whoosh import query as Q
+
+from .segments import segment_readers
+
+K1 = 1.2
+B = 0.75
+MAX_PREFIX_TERMS = 200
+
+
+class _Part:
+    """One segment as this search sees it."""
+
+    def __init__(self, offset: int, reader, caches):
+        self.offset = offset
+        self.reader = reader
+        self.count = reader.doc_count_all()
+        self.deleted = frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
+        self.key = reader.segment().segment_id()
+        self.caches = caches
+
+    def to_global(self, local: frozenset | set) -> set[int] | frozenset:
+        if self.deleted:
+            local = local - self.deleted
+        if not self.offset:
+            return local
+        offset = self.offset
+        return {n + offset for n in local}
+
+
+class Evaluator:
+    def __init__(self, searcher, caches):
+        self.searcher = searcher
+        self.caches = caches
+        self.parts = [_Part(offset, reader, caches) for offset, reader in segment_readers(searcher.reader())]
+        self._all: set[int] | None = None
+        self._docs: dict[tuple[str, str], set[int]] = {}
+
+    # ---- matching ------------------------------------------------------------------
+
+    def everything(self) -> set[int]:
+        if self._all is None:
+            result: set[int] = set()
+            for part in self.parts:
+                result |= part.to_global(self.caches.all_docs(part.reader, part.key))
+            self._all = result
+        return self._all
+
+    def term_docs(self, field: str, text: str) -> set[int]:
+        key = (field, text)
+        found = self._docs.get(key)
+        if found is None:
+            found = set()
+            for part in self.parts:
+                weights = self.caches.postings(part.reader, part.key, field, text)
+                if weights:
+                    found |= part.to_global(weights.keys() if not part.deleted and not part.offset
+                                            else frozenset(weights))
+            self._docs[key] = found
+        return found
+
+    def _prefix_terms(self, node) -> list[str]:
+        return self.caches.with_prefix(self.searcher, node.fieldname, node.text, limit=MAX_PREFIX_TERMS)
+
+    def docs(self, node: Q.Query) -> set[int]:
+        if isinstance(node, Q.Term):
+            return set(self.term_docs(node.fieldname, node.text))
+        if isinstance(node, Q.ConstantScoreQuery):
+            return self.docs(node.child)
+        if isinstance(node, Q.Or):
+            result: set[int] = set()
+            for child in node.subqueries:
+                result |= self.docs(child)
+            return result
+        if isinstance(node, Q.And):
+            children = [c for c in node.subqueries if not isinstance(c, Q.Not)]
+            negatives = [c.query for c in node.subqueries if isinstance(c, Q.Not)]
+            sets = sorted((self.docs(c) for c in children), key=len) if children else [self.everything()]
+            result = set(sets[0])
+            for other in sets[1:]:
+                result &= other
+                if not result:
+                    break
+            for negative in negatives:
+                result -= self.docs(negative)
+            return result
+        if isinstance(node, Q.AndNot):
+            return self.docs(node.a) - self.docs(node.b)
+        if isinstance(node, Q.Not):
+            return self.everything() - self.docs(node.query)
+        if isinstance(node, Q.Every):
+            return set(self.everything())
+        if isinstance(node, Q.Prefix):
+            result = set()
+            for term in self._prefix_terms(node):
+                result |= self.term_docs(node.fieldname, term)
+            return result
+        return set(self.searcher.docs_for_query(node))
+
+    # ---- ranking -------------------------------------------------------------------
+
+    def scores(self, node: Q.Query, candidates: set[int]) -> dict[int, float]:
+        scores = dict.fromkeys(candidates, 0.0)
+        total_docs = len(self.everything())
+        by_part = [(part, {d - part.offset for d in candidates if part.offset <= d < part.offset + part.count})
+                   for part in self.parts]
+        for field, text, boost in self._leaves(node, 1.0):
+            df = len(self.term_docs(field, text))
+            if not df:
+                continue
+            idf = math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
+            factor = boost * idf
+            average = self.searcher.avg_field_length(field) or 1.0
+            for part, local in by_part:
+                weights = self.caches.postings(part.reader, part.key, field, text)
+                if not weights or not local:
+                    continue
+                lengths = self.caches.segment_lengths(part.reader, part.key, field)
+                small, large = (weights, local) if len(weights) < len(local) else (local, weights)
+                offset = part.offset
+                for doc in small:
+                    if doc in large:
+                        weight = weights[doc]
+                        norm = K1 * (1 - B + B * lengths[doc] / average)
+                        scores[doc + offset] += factor * weight * (K1 + 1) / (weight + norm)
+        return scores
+
+    def _leaves(self, node, boost: float):
+        boost *= getattr(node, "boost", 1.0) or 1.0
+        if isinstance(node, Q.Term):
+            yield node.fieldname, node.text, boost
+        elif isinstance(node, (Q.Or, Q.And)):
+            for child in node.subqueries:
+                if not isinstance(child, Q.Not):
+                    yield from self._leaves(child, boost)
+        elif isinstance(node, Q.AndNot):
+            yield from self._leaves(node.a, boost)
+        elif isinstance(node, Q.Phrase):
+            for word in node.words:
+                yield node.fieldname, word, boost
+        elif isinstance(node, Q.Prefix):
+            for term in self._prefix_terms(node)[:50]:
+                yield node.fieldname, term, boost * 0.5
