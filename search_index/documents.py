@@ -8,6 +8,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import PART_SEPARATOR, ExactAnalyzer, TextAnalyzer
 
 TRACKING_ID = "__tracking__"
+FORMAT = 2
 FACETS = ("violence_form", "goal", "organisation", "municipality", "target_group", "year")
 FACET_SOURCES = {"violence_form": "violence_forms", "goal": "goals", "organisation": "organisations",
                  "municipality": "municipalities", "target_group": "target_groups"}
@@ -28,21 +29,29 @@ def schema() -> Schema:
         organisation=KEYWORD(**keyword),
         municipality=KEYWORD(**keyword),
         target_group=KEYWORD(**keyword),
-        year=KEYWORD(**keyword),
         measure_type=KEYWORD(**keyword),
         tag=KEYWORD(**keyword),
         updated=ID(stored=True, sortable=True),
         state=STORED(),
         facets=STORED(),
         position=STORED(),
+        format=STORED(),
     )
 
 
-def years(period: dict | None) -> list[str]:
+def year_range(period: dict | None) -> tuple[int, int | None] | None:
+    """(start, end) of the period; end None while ongoing. Years are counted at query time."""
     if not period or not period.get("start_year"):
+        return None
+    return (period["start_year"], period.get("end_year"))
+
+
+def years(period: dict | None) -> list[str]:
+    span = year_range(period)
+    if span is None:
         return []
-    end = period.get("end_year") or datetime.now(timezone.utc).year
-    return [str(y) for y in range(period["start_year"], max(end, period["start_year"]) + 1)]
+    end = span[1] or datetime.now(timezone.utc).year
+    return [str(y) for y in range(span[0], max(end, span[0]) + 1)]
 
 
 def facet_values(state: dict) -> dict[str, list[str]]:
@@ -51,6 +60,11 @@ def facet_values(state: dict) -> dict[str, list[str]]:
     values["target_group"] = [v.casefold() for v in values["target_group"]]
     values["year"] = years(content.get("period"))
     return values
+
+
+def indexed_facets(state: dict) -> list[tuple[str, str]]:
+    """The facet values kept per document, except years, which come from the period."""
+    return [(facet, value) for facet, values in facet_values(state).items() if facet != "year" for value in values]
 
 
 def document(state: dict) -> dict:
@@ -62,11 +76,10 @@ def document(state: dict) -> dict:
     return dict(
         id=state["id"], kind="example", slug=state["slug"], status=state["status"], text=text, exact=text,
         title=content.get("title") or "",
-        **{facet: joined(values) for facet, values in facets.items()},
+        **{facet: joined(values) for facet, values in facets.items() if facet != "year"},
         measure_type=joined(content.get("measure_types") or []),
         tag=joined(v.casefold() for v in content.get("tags") or []),
         updated=state["updated_at"],
         state=json.dumps(state, ensure_ascii=False),
-        facets=(content.get("organisations") or [],
-                [(facet, value) for facet, values in facets.items() for value in values]),
+        facets=(content.get("organisations") or [], indexed_facets(state), year_range(content.get("period"))),
     )

@@ -12,6 +12,7 @@ import math
 
 from whoosh import query as Q
 
+from .facets import docs_in_year
 from .segments import segment_readers
 
 K1 = 1.2
@@ -74,6 +75,9 @@ class Evaluator:
         return self.caches.with_prefix(self.searcher, node.fieldname, node.text, limit=MAX_PREFIX_TERMS)
 
     def docs(self, node: Q.Query) -> set[int]:
+        if isinstance(node, Q.Term) and node.fieldname == "year":
+            year = str(node.text)
+            return docs_in_year(self.caches.doc_facets(self.searcher), int(year)) if year.isdigit() else set()
         if isinstance(node, Q.Term):
             return set(self.term_docs(node.fieldname, node.text))
         if isinstance(node, Q.ConstantScoreQuery):

@@ -7,13 +7,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
+from datetime import datetime, timezone
 
 from whoosh import query as Q
 
 from .analysis import folded_term, words
+from .facets import count_facets, docs_in_year
 from .matching import Evaluator
-from .documents import FACETS
 from .query import QueryBuilder
 from .segments import SegmentCaches, segment_readers
 from .snippets import plain_text, snippet
@@ -56,10 +56,7 @@ class Searcher:
         evaluator = Evaluator(searcher, self.caches)
         matched = evaluator.docs(query) & allowed if query is not None else set()
         total = len(matched)
-        counts = Counter(chain.from_iterable(facet_rows[d][2] for d in matched if facet_rows[d] is not None))
-        facets = {name: {} for name in FACETS}
-        for (facet, value), count in counts.most_common():
-            facets[facet][value] = count
+        facets = count_facets(facet_rows, matched)
 
         offset = (request.page - 1) * request.per_page
         by_date = request.sort == "updated" or not request.q.strip()
@@ -85,12 +82,16 @@ class Searcher:
             clauses.append(Q.Or([published, Q.Term("organisation", visibility.organisation)])
                            if visibility.organisation else published)
         for facet, value in sorted(request.filters.items()):
-            clauses.append(Q.Term(facet, value))
+            if facet != "year":
+                clauses.append(Q.Term(facet, value))
         filter_query = Q.And(clauses)
-        key = (tuple(r.segment().segment_id() for _, r in segment_readers(searcher.reader())), repr(filter_query))
+        key = (tuple(r.segment().segment_id() for _, r in segment_readers(searcher.reader())), repr(filter_query),
+               request.filters.get("year"), datetime.now(timezone.utc).year)
         allowed = self._memo.get(key)
         if allowed is None:
-            allowed = set(searcher.docs_for_query(filter_query))
+            allowed = Evaluator(searcher, self.caches).docs(filter_query)
+            if "year" in request.filters:
+                allowed &= docs_in_year(self.caches.doc_facets(searcher), int(request.filters["year"]))
             if len(self._memo) > 64:
                 self._memo.clear()
             self._memo[key] = allowed

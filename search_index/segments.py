@@ -48,7 +48,7 @@ class SegmentCaches:
     # ---- facets --------------------------------------------------------------------
 
     def doc_facets(self, searcher) -> list:
-        """For every global docnum: (status, organisations, ((facet, value), ...), updated) or None."""
+        """Per global docnum: (status, organisations, ((facet, value), ...), updated, (start, end)) or None."""
         parts = segment_readers(searcher.reader())
         key = tuple(_segment_key(r) for _, r in parts)
         joined = self._joined.get(key)
@@ -70,7 +70,7 @@ class SegmentCaches:
             fields = subreader.stored_fields(docnum)
             row = fields.get("facets")
             rows.append(row if row is None else (fields.get("status"), tuple(row[0]), tuple(map(tuple, row[1])),
-                                                 fields.get("updated") or ""))
+                                                 fields.get("updated") or "", tuple(row[2]) if row[2] else None))
         with self._lock:
             return self._remember(self._facets, key, rows)
 

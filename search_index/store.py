@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 from whoosh.query import Term
 
-from .documents import TRACKING_ID, document, schema
+from .documents import FORMAT, TRACKING_ID, document, schema
 
 WRITE_LOCK_TIMEOUT = 30.0
 OPEN_ATTEMPTS = 8
@@ -32,8 +32,19 @@ class SearchIndex:
         self.link = Path(link)
         self._local = threading.local()
         self._lock = threading.Lock()
-        if not self.link.exists():
+        if not self.link.exists() or not self._current_format():
             self._install(self.create_build())
+
+    def _current_format(self) -> bool:
+        """False when the index on disk was written by another version of the schema; the
+        follower then builds a new one from the start of the log."""
+        try:
+            ix = self.open()
+            with ix.searcher() as searcher:
+                fields = searcher.document(id=TRACKING_ID)
+            return fields is None or fields.get("format") == FORMAT
+        except (OSError, EmptyIndexError):
+            return False
 
     # ---- folders -----------------------------------------------------------------------
 
@@ -125,7 +136,7 @@ class SearchIndex:
         add = writer.add_document if fresh else writer.update_document
         for state in states.values():
             add(**document(state))
-        add(id=TRACKING_ID, kind="meta", position=position)
+        add(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)
 
     @staticmethod
     def stored_state(searcher, example_id: str) -> dict | None:
