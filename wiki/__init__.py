@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
@@ -26,6 +27,11 @@ def _secret_key(data_dir: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+def _serving_with_flask_run() -> bool:
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name == "run"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -59,6 +65,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
         create_tables=app.config["CREATE_TABLES"] not in ("n", "no", "0", False),
         run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning)
+
+    if _serving_with_flask_run():
+        app.extensions["lansgrupp"].ensure_follower()
 
     @app.before_request
     def start_index_follower():
