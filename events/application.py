@@ -14,6 +14,7 @@ from .accounts import Account
 from .errors import Conflict, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
 from .organisations import Organisation
+from .register import RegisterCommands
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .permissions import (
     Actor, can_archive_example, can_create_example, can_edit_example,
@@ -57,7 +58,7 @@ def store_environment(data_dir: str, event_store: str = "sqlite", create_tables:
     return env
 
 
-class Wiki(Application):
+class Wiki(RegisterCommands, Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50}
 

@@ -16,9 +16,10 @@ from typing import Iterable
 
 from .examples import CONTENT_FIELDS
 from .permissions import Actor
+from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 500
 
 SCHEMA = """
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 TABLES = ("examples", "example_terms", "example_versions", "example_history", "links",
-          "organisations", "organisation_history", "accounts", "tokens")
+          "organisations", "organisation_history", "accounts", "tokens", *REGISTER_TABLES)
 
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
@@ -80,13 +81,13 @@ class Behind(Exception):
     """The read model has not reached a requested position in time."""
 
 
-class ReadModel:
+class ReadModel(RegisterView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
         self._local = threading.local()
         self._apply_lock = threading.Lock()
-        self._db().executescript(SCHEMA)
+        self._db().executescript(SCHEMA + REGISTER_SCHEMA)
         with self._connection() as db:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or int(row[0]) != SCHEMA_VERSION:
@@ -162,6 +163,8 @@ class ReadModel:
         db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     # ---- projecting events -------------------------------------------------------------
+
+    _iso = staticmethod(iso)
 
     def _apply(self, db: sqlite3.Connection, event, position: int) -> None:
         name = type(event).__qualname__

@@ -1,5 +1,6 @@
 """`flask --app wiki …` commands: users, demo data, the store."""
 
+import json
 import sys
 
 import click
@@ -14,6 +15,7 @@ users = AppGroup("users", help="Konton.")
 demo = AppGroup("demo", help="Demodata.")
 db = AppGroup("db", help="Händelselagret och läsmodellen.")
 index = AppGroup("index", help="Sökindexet.")
+audit = AppGroup("audit", help="Granskning: hashkedjan över händelseloggen.")
 
 
 @users.command("create")
@@ -99,6 +101,42 @@ def index_follow(poll, batch):
     click.echo(f"Stoppad vid position {services().index.position()}.")
 
 
+@audit.command("digest")
+def audit_digest():
+    """Skriver kedjans huvud som en rad JSON: {"position": N, "sha256": "…"}."""
+    click.echo(json.dumps(services().audit.digest()))
+
+
+@audit.command("verify")
+@click.option("--digest", "digest_json", default=None, help='En tidigare digest: {"position": N, "sha256": "…"}.')
+def audit_verify(digest_json):
+    """Kontrollerar att den lagrade loggen är oförändrad; avslutar med 1 och första felaktiga position annars."""
+    digest = None
+    if digest_json:
+        try:
+            digest = json.loads(digest_json)
+            int(digest["position"]), bytes.fromhex(digest["sha256"])
+        except (ValueError, KeyError, TypeError):
+            raise click.UsageError('--digest: ange {"position": N, "sha256": "<64 hex>"}') from None
+    result = services().audit.verify(digest)
+    if result["ok"]:
+        click.echo("ok")
+        return
+    click.echo(f"FEL: första felaktiga position {result['first_bad_position']}")
+    raise SystemExit(1)
+
+
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+def audit_export(fmt):
+    """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett) till standard ut."""
+    from .audit_export import membership_rows, to_csv, to_jsonl
+
+    services().pages.catch_up()
+    rows = membership_rows(services().pages.all_terms())
+    click.echo(to_csv(rows) if fmt == "csv" else to_jsonl(rows), nl=False)
+
+
 def register(app) -> None:
-    for group in (users, demo, db, index):
+    for group in (users, demo, db, index, audit):
         app.cli.add_command(group)

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 
 from events.application import Wiki, store_environment
+from events.audit import AuditChain
 from events.readmodel import Behind, ReadModel
 from search_index import SearchIndex
 from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
@@ -21,6 +22,7 @@ class Services:
     pages: ReadModel
     index: SearchIndex
     searcher: Searcher
+    audit: AuditChain
     follower: IndexFollower
     background: BackgroundFollower
     run_follower: bool = True
@@ -34,8 +36,14 @@ class Services:
         index = SearchIndex(Path(data_dir) / "search")
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
-        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), follower=follower,
+        audit = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
+        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), audit=audit, follower=follower,
                    background=background, run_follower=run_follower)
+
+    def catch_up(self) -> None:
+        """Brings the read model and the audit chain up to the log."""
+        self.pages.catch_up()
+        self.audit.update()
 
     def ensure_follower(self) -> None:
         """Starts this process's index follower if no other process on this data folder runs one."""
@@ -61,6 +69,7 @@ class Services:
     def close(self) -> None:
         self.background.stop()
         self.index.close()
+        self.audit.close()
         self.pages.close()
         self.wiki.close()
 

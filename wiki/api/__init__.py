@@ -69,8 +69,8 @@ def identify_and_catch_up():
     if min_position is not None:
         pages.wait_for(min_position, timeout=5.0)
     else:
-        pages.catch_up()
+        services().catch_up()
     g.actor = api_actor()
 
 
-from . import examples, meta, organisations, search, tokens  # noqa: E402,F401
+from . import audit, examples, meta, organisations, register, search, tokens  # noqa: E402,F401

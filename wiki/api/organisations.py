@@ -6,6 +6,7 @@ from events.errors import NotFound, NotSignedIn
 
 from ..services import services
 from . import bp, json_body
+from .register import today
 
 
 def _public(organisation: dict) -> dict:
@@ -38,7 +39,10 @@ def read_organisation(slug):
     organisation = _organisation(slug)
     body = _public(organisation)
     if g.actor.signed_in:
-        body["roster"] = {"representative": None, "substitute": None}
+        at = today()
+        rows = services().pages.roster(at, organisation=slug)
+        body["roster"] = {"at": at, "representative": rows[0]["representative"] if rows else None,
+                          "substitute": rows[0]["substitute"] if rows else None}
     body["position"] = services().pages.position()
     return jsonify(body)
 
@@ -48,7 +52,8 @@ def organisation_history(slug):
     if not g.actor.signed_in:
         raise NotSignedIn("Logga in för att se organisationens historik.")
     organisation = _organisation(slug)
-    return jsonify({"slug": slug, "items": services().pages.organisation_history(organisation["id"])})
+    return jsonify({"slug": slug, "membership": services().pages.organisation_history(organisation["id"]),
+                    "items": services().pages.organisation_terms(slug)})
 
 
 @bp.post("/organisations/<slug>/leave")

@@ -15,7 +15,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.before_request
 def identify_and_catch_up():
-    services().pages.catch_up()
+    services().catch_up()
     g.actor = page_actor()
 
 

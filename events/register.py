@@ -1,0 +1,184 @@
+"""The membership register's commands, mixed into the `Wiki` application."""
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from . import validation
+from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from .membership import ROLES, MembershipRequest, Roster, RuleBroken
+from .people import Person
+from .permissions import Actor
+
+MAX_CHANGES = 10
+SAVE_ATTEMPTS = 8
+
+
+class RuleConflict(Conflict):
+    code = "rule_violation"
+
+
+def _uuid(value, field: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationError(f"{field}: ogiltigt id.", field) from None
+
+
+class RegisterCommands:
+    """Forms, approvals and people; `self` is the `Wiki` application."""
+
+    # ---- people --------------------------------------------------------------------
+
+    def person_data(self, data) -> dict:
+        if not isinstance(data, dict):
+            raise ValidationError("person: ange name, email, phone, title.", "person")
+        validation.reject_unknown(data, {"name", "email", "phone", "title"})
+        name = validation.text(data.get("name"), "person.name", max_length=120, required=True)
+        email = validation.text(data.get("email"), "person.email", max_length=200)
+        if email and not validation.re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise ValidationError("person.email: ogiltig e-postadress.", "person.email")
+        phone = validation.text(data.get("phone"), "person.phone", max_length=40)
+        if phone and not validation.re.fullmatch(r"[0-9+()\- ]{5,40}", phone):
+            raise ValidationError("person.phone: ogiltigt telefonnummer.", "person.phone")
+        title = validation.text(data.get("title"), "person.title", max_length=120)
+        return {"name": name, "email": email, "phone": phone, "title": title}
+
+    def get_person(self, person_id) -> Person:
+        try:
+            person = self.repository.get(_uuid(person_id, "person_id"))
+        except (AggregateNotFoundError, ValidationError):
+            raise NotFound("Personen finns inte.") from None
+        if not isinstance(person, Person):
+            raise NotFound("Personen finns inte.")
+        return person
+
+    # ---- forms ---------------------------------------------------------------------
+
+    def submit_membership_request(self, actor: Actor, data: dict) -> tuple[str, int]:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in för att skicka en blankett.")
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        validation.reject_unknown(data, {"organisation", "note", "changes"})
+        slug = data.get("organisation")
+        if not isinstance(slug, str) or not self.organisation_exists(slug):
+            raise ValidationError("organisation: okänd organisation.", "organisation")
+        if not (actor.curates or (actor.role == "member" and actor.organisation == slug)):
+            raise NotAllowed("Bara organisationens egna medlemmar och samordnaren skickar blanketter.")
+        note = validation.text(data.get("note"), "note", max_length=1000, multiline=True)
+        raw_changes = data.get("changes")
+        if not isinstance(raw_changes, list) or not 1 <= len(raw_changes) <= MAX_CHANGES:
+            raise ValidationError(f"changes: 1–{MAX_CHANGES} ändringar.", "changes")
+        people: list[Person] = []
+        changes = []
+        for index, change in enumerate(raw_changes):
+            changes.append(self._change(index, change, actor, people))
+        organisation = self.get_organisation(slug)
+        self._simulate(organisation, changes)
+        request = MembershipRequest(organisation=slug, note=note, changes=changes, actor=actor.username)
+        recordings = self.save(*people, request)
+        return str(request.id), recordings[-1].notification.id
+
+    def _change(self, index: int, change, actor: Actor, people: list) -> dict:
+        field = f"changes[{index}]"
+        if not isinstance(change, dict):
+            raise ValidationError(f"{field}: måste vara ett objekt.", field)
+        action = change.get("action")
+        role = change.get("role")
+        if role not in ROLES:
+            raise ValidationError(f"{field}.role: representative eller substitute.", f"{field}.role")
+        if action == "appoint":
+            validation.reject_unknown(change, {"action", "role", "person", "person_id", "from"})
+            if ("person" in change) == ("person_id" in change):
+                raise ValidationError(f"{field}: ange antingen person eller person_id.", field)
+            if "person" in change:
+                person = Person(**self.person_data(change["person"]), actor=actor.username)
+                people.append(person)
+                person_id = str(person.id)
+            else:
+                person_id = str(self.get_person(change["person_id"]).id)
+            start = validation.iso_date(change.get("from"), f"{field}.from")
+            return {"action": "appoint", "role": role, "person_id": person_id, "from": start}
+        if action == "end":
+            validation.reject_unknown(change, {"action", "role", "person_id", "on"})
+            person_id = str(self.get_person(change.get("person_id")).id)
+            on = validation.iso_date(change.get("on"), f"{field}.on")
+            return {"action": "end", "role": role, "person_id": person_id, "on": on}
+        raise ValidationError(f"{field}.action: appoint eller end.", f"{field}.action")
+
+    def _roster(self, slug: str) -> Roster:
+        try:
+            return self.repository.get(Roster.create_id(slug))
+        except AggregateNotFoundError:
+            return Roster(organisation=slug)
+
+    def _apply_changes(self, roster: Roster, organisation, changes: list, request_id: str) -> None:
+        for change in changes:
+            if change["action"] == "appoint":
+                if not organisation.is_member_on(change["from"]):
+                    raise RuleBroken(f"{organisation.name} är inte medlem i länsgruppen den {change['from']}.")
+                roster.check_appoint(change["role"], change["person_id"], change["from"])
+                roster.appoint(role=change["role"], person_id=change["person_id"], start=change["from"],
+                               request_id=request_id)
+            else:
+                roster.check_end(change["role"], change["person_id"], change["on"])
+                roster.end(role=change["role"], person_id=change["person_id"], on=change["on"],
+                           request_id=request_id)
+
+    def _simulate(self, organisation, changes: list) -> None:
+        try:
+            self._apply_changes(self._roster(organisation.slug), organisation, changes, "preview")
+        except RuleBroken as broken:
+            raise ValidationError(str(broken), "changes") from None
+
+    def get_membership_request(self, request_id) -> MembershipRequest:
+        try:
+            request = self.repository.get(_uuid(request_id, "id"))
+        except (AggregateNotFoundError, ValidationError):
+            raise NotFound("Blanketten finns inte.") from None
+        if not isinstance(request, MembershipRequest):
+            raise NotFound("Blanketten finns inte.")
+        return request
+
+    def approve_membership_request(self, actor: Actor, request_id) -> int:
+        self._may_decide(actor)
+        for _ in range(SAVE_ATTEMPTS):
+            request = self.get_membership_request(request_id)
+            if request.status != "submitted":
+                raise Conflict(f"Blanketten är redan {'godkänd' if request.status == 'approved' else 'avslagen'}.")
+            organisation = self.get_organisation(request.organisation)
+            roster = self._roster(request.organisation)
+            try:
+                self._apply_changes(roster, organisation, request.changes, str(request.id))
+            except RuleBroken as broken:
+                raise RuleConflict(f"Blanketten kan inte godkännas: {broken}") from None
+            request.approve(actor=actor.username)
+            try:
+                return self.save(request, roster)[-1].notification.id
+            except IntegrityError:
+                continue
+        raise Conflict("Registret ändrades samtidigt; försök igen.")
+
+    def reject_membership_request(self, actor: Actor, request_id, data: dict) -> int:
+        self._may_decide(actor)
+        if not isinstance(data, dict):
+            raise ValidationError("Skicka ett JSON-objekt.")
+        validation.reject_unknown(data, {"reason"})
+        reason = validation.text(data.get("reason"), "reason", max_length=1000, required=True, multiline=True)
+        request = self.get_membership_request(request_id)
+        if request.status != "submitted":
+            raise Conflict(f"Blanketten är redan {'godkänd' if request.status == 'approved' else 'avslagen'}.")
+        request.reject(reason=reason, actor=actor.username)
+        try:
+            return self.save(request)[-1].notification.id
+        except IntegrityError:
+            raise Conflict("Blanketten avgjordes samtidigt av någon annan.") from None
+
+    @staticmethod
+    def _may_decide(actor: Actor) -> None:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in först.")
+        if not actor.curates:
+            raise NotAllowed("Bara samordnaren godkänner eller avslår blanketter.")

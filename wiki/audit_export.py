@@ -1,0 +1,96 @@
+"""Audit views of the stored log and the membership export, shared by the API, pages and CLI."""
+
+import csv
+import io
+import json
+from uuid import UUID
+
+SKIPPED = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+EXPORT_COLUMNS = ["organisation", "organisation_name", "role", "person_id", "name", "email", "phone", "title",
+                  "from", "to", "appointed_by_form", "submitted_by", "submitted_at", "approved_by", "approved_at",
+                  "ended_by_form", "end_submitted_by", "end_approved_by", "end_approved_at"]
+
+
+def _plain(value):
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def event_item(notification, event) -> dict:
+    data = {k: _plain(v) for k, v in vars(event).items() if k not in SKIPPED}
+    return {
+        "position": notification.id, "aggregate_id": str(notification.originator_id),
+        "version": notification.originator_version, "type": type(event).__qualname__,
+        "at": event.timestamp.isoformat().replace("+00:00", "Z"),
+        "actor": data.get("actor"), "data": data,
+    }
+
+
+def matches(item: dict, type_: str | None, actor: str | None, aggregate: str | None) -> bool:
+    if type_ and item["type"] != type_ and item["type"].split(".")[0] != type_ and item["type"].split(".")[-1] != type_:
+        return False
+    if actor and item["actor"] != actor:
+        return False
+    if aggregate and item["aggregate_id"] != aggregate:
+        return False
+    return True
+
+
+def stored_events(app, after: int, limit: int, type_=None, actor=None, aggregate=None,
+                  scan_limit: int = 20_000) -> tuple[list[dict], int | None]:
+    """Events after `after` in log order, filtered; and where to continue (None at the end)."""
+    items: list[dict] = []
+    position, scanned = after, 0
+    while len(items) < limit and scanned < scan_limit:
+        notifications = app.recorder.select_notifications(start=position, limit=500, inclusive_of_start=False)
+        if not notifications:
+            return items, None
+        for notification in notifications:
+            position = notification.id
+            scanned += 1
+            item = event_item(notification, app.mapper.to_domain_event(notification))
+            if matches(item, type_, actor, aggregate):
+                items.append(item)
+                if len(items) >= limit:
+                    break
+    head = app.recorder.max_notification_id() or 0
+    return items, (position if position < head else None)
+
+
+def membership_rows(terms: list[dict]) -> list[dict]:
+    rows = []
+    for term in terms:
+        person = term.get("person") or {}
+        appointed = term["appointed_by_form"]
+        ended = term["ended_by_form"] or {}
+        rows.append({
+            "organisation": term["organisation"]["slug"], "organisation_name": term["organisation"]["name"],
+            "role": term["role"], "person_id": term["person_id"], "name": person.get("name"),
+            "email": person.get("email"), "phone": person.get("phone"), "title": person.get("title"),
+            "from": term["from"], "to": term["to"], "appointed_by_form": appointed["id"],
+            "submitted_by": appointed["submitted_by"], "submitted_at": appointed["submitted_at"],
+            "approved_by": appointed["approved_by"], "approved_at": appointed["approved_at"],
+            "ended_by_form": ended.get("id"), "end_submitted_by": ended.get("submitted_by"),
+            "end_approved_by": ended.get("approved_by"), "end_approved_at": ended.get("approved_at"),
+        })
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
