@@ -63,7 +63,7 @@ FOLLOW_UP = (
 def load(services: Services, echo=click.echo) -> str:
     wiki = services.wiki
     system = Actor("demo", "admin", None)
-    added = {"organisationer": 0, "konton": 0, "exempel": 0}
+    added = {"organisationer": 0, "konton": 0, "exempel": 0, "blanketter": 0}
 
     with click.progressbar(ORGANISATIONS, label="Organisationer", file=None) as bar:
         for name, kind, municipality in bar:
@@ -102,6 +102,78 @@ def load(services: Services, echo=click.echo) -> str:
                 wiki.publish_example(author, written.slug)
             added["exempel"] += 1
 
+    added["blanketter"] = _load_register(wiki, roles)
     position = services.pages.catch_up()
     parts = ", ".join(f"{count} {what}" for what, count in added.items())
     return f"Demodata inläst: {parts} nya (position {position}). Lösenord för demokontona: {DEMO_PASSWORD}"
+
+
+# Invented names only; combined deterministically, so no list of real people is used.
+FIRST_NAMES = ["Annika", "Björn", "Cecilia", "Dragan", "Elin", "Fredrik", "Gunilla", "Hassan", "Ida", "Jonas",
+               "Karin", "Leila", "Magnus", "Nina", "Oskar", "Petra", "Rasmus", "Sofia", "Tomas", "Ulrika",
+               "Viktor", "Yasmin", "Åsa", "Örjan"]
+LAST_NAMES = ["Almgren", "Bergkvist", "Dahlström", "Eklund", "Forsberg", "Granlund", "Hedlund", "Isaksson",
+              "Jernberg", "Kronqvist", "Lindahl", "Mossberg", "Norrby", "Olausson", "Pålsson", "Rydén",
+              "Sandell", "Tallberg", "Wiklund", "Åkerlund"]
+TITLES = ["Utvecklingsledare", "Enhetschef", "Samordnare våld i nära relation", "Socialsekreterare",
+          "Verksamhetsutvecklare", "Kurator", "Handläggare", "Strateg"]
+
+
+def _invented_person(seed: int, organisation: str) -> dict:
+    first = FIRST_NAMES[seed % len(FIRST_NAMES)]
+    last = LAST_NAMES[(seed * 7 + 3) % len(LAST_NAMES)]
+    local = slugify(f"{first}.{last}", fallback="person").replace("-", ".")
+    domain = organisation.split("-")[0]
+    return {"name": f"{first} {last}", "email": f"{local}@{domain}.example",
+            "phone": f"0{20 + seed % 70}-{100000 + seed * 7919 % 900000}",
+            "title": TITLES[seed % len(TITLES)]}
+
+
+def _load_register(wiki, roles: dict) -> int:
+    """Several years of forms for every organisation: appointments, changes, some rejections."""
+    from events.membership import Roster
+
+    coordinator = Actor("eva.strand", "coordinator", None)
+    members = {organisation: Actor(username, role, organisation)
+               for username, (role, organisation) in roles.items() if role == "member"}
+    forms = 0
+    for index, (name, _, _) in enumerate(ORGANISATIONS):
+        slug = slugify(name)
+        if Roster.create_id(slug) in wiki.repository:
+            continue
+        submitter = members.get(slug, coordinator)
+        seed = index * 5
+
+        def submit(changes, note):
+            nonlocal forms
+            request_id, _ = wiki.submit_membership_request(submitter, {
+                "organisation": slug, "note": note, "changes": changes})
+            forms += 1
+            return request_id
+
+        first = submit([
+            {"action": "appoint", "role": "representative", "person": _invented_person(seed, slug), "from": "2018-01-15"},
+            {"action": "appoint", "role": "substitute", "person": _invented_person(seed + 1, slug), "from": "2018-01-15"},
+        ], "Första blanketten efter länsgruppens nystart.")
+        wiki.approve_membership_request(coordinator, first)
+        if index % 2 == 0:
+            changed = submit([{"action": "appoint", "role": "representative",
+                               "person": _invented_person(seed + 2, slug), "from": f"{2020 + index % 4}-09-01"}],
+                             "Ny ordinarie representant efter omorganisation.")
+            wiki.approve_membership_request(coordinator, changed)
+        if index % 3 == 0:
+            rejected = submit([{"action": "appoint", "role": "substitute",
+                                "person": _invented_person(seed + 3, slug), "from": "2023-03-01"}],
+                              "Förslag på ny ersättare.")
+            wiki.reject_membership_request(coordinator, rejected, {
+                "reason": "Ersättaren ska utses av förvaltningsledningen; skicka en ny blankett när beslutet finns."})
+        if index % 3 == 1:
+            substitute = wiki.repository.get(Roster.create_id(slug)).latest_term("substitute")
+            ended = submit([{"action": "end", "role": "substitute", "person_id": substitute["person_id"],
+                             "on": "2024-06-30"}], "Ersättaren har slutat sin anställning.")
+            wiki.approve_membership_request(coordinator, ended)
+        if index % 4 == 1:
+            later = submit([{"action": "appoint", "role": "substitute", "person": _invented_person(seed + 4, slug),
+                             "from": "2025-02-01"}], "Ny ersättare.")
+            wiki.approve_membership_request(coordinator, later)
+    return forms
