@@ -1,0 +1,64 @@
+"""Audit pages: the stored event log, filterable, any aggregate's history, and verification."""
+
+import json
+import re
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from ..audit_export import stored_events
+from ..services import services
+from . import bp
+
+PER_PAGE = 50
+
+
+def _auditor():
+    if not g.actor.signed_in:
+        return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+    if not g.actor.reads_everything:
+        abort(403)
+    return None
+
+
+@bp.get("/granskning")
+def audit_log():
+    denied = _auditor()
+    if denied:
+        return denied
+    after = request.args.get("after", "0")
+    if not after.isdigit() or len(after) > 12:
+        abort(400)
+    aggregate = (request.args.get("aggregate") or "").strip().lower() or None
+    if aggregate and not re.fullmatch(r"[0-9a-f-]{32,36}", aggregate):
+        abort(400)
+    filters = {"type": request.args.get("type") or None, "actor": request.args.get("actor") or None}
+    items, following = stored_events(services().wiki, int(after), PER_PAGE, filters["type"], filters["actor"],
+                                     aggregate)
+    for item in items:
+        item["data_json"] = json.dumps(item["data"], ensure_ascii=False, indent=1)
+    return render_template("audit_log.html", items=items, following=following, aggregate=aggregate or "",
+                           filters=filters, digest=services().audit.digest())
+
+
+@bp.route("/granskning/verifiera", methods=["GET", "POST"])
+def audit_verify():
+    denied = _auditor()
+    if denied:
+        return denied
+    result, error, given = None, None, request.form.get("digest", "")
+    if request.method == "POST":
+        digest = None
+        if given.strip():
+            try:
+                digest = json.loads(given)
+                digest = {"position": int(digest["position"]), "sha256": str(digest["sha256"])}
+                bytes.fromhex(digest["sha256"])
+                if len(digest["sha256"]) != 64:
+                    raise ValueError
+            except (ValueError, KeyError, TypeError):
+                error = 'Klistra in en digest som {"position": N, "sha256": "…"}.'
+                digest = None
+        if error is None:
+            result = services().audit.verify(digest)
+    return render_template("audit_verify.html", result=result, error=error, given=given,
+                           digest=services().audit.digest()), (400 if error else 200)
