@@ -271,8 +271,9 @@ class Wiki(RegisterCommands, Application):
         if on < organisation.joined_on:
             raise ValidationError("on: kan inte lämna före inträdet.", "on")
         organisation.leave(on=on, reason=reason, actor=actor.username)
+        rosters = self.end_terms_on_leaving(slug, on, actor.username)
         try:
-            return self.save(organisation)[-1].notification.id
+            return self.save(organisation, *rosters)[-1].notification.id
         except IntegrityError:
             raise Conflict("Organisationen ändrades samtidigt; försök igen.") from None
 

@@ -48,7 +48,7 @@ class Roster(Aggregate):
     """An organisation's role terms: who held which role from when to when, by which form."""
 
     @event("Opened")
-    def __init__(self, organisation: str):
+    def __init__(self, organisation: str, actor: str = ""):
         self.organisation = organisation
         self.terms: list[dict] = []
 
@@ -57,7 +57,7 @@ class Roster(Aggregate):
         return uuid5(NAMESPACE_URL, f"/rosters/{organisation}")
 
     @event("Appointed")
-    def appoint(self, role: str, person_id: str, start: str, request_id: str) -> None:
+    def appoint(self, role: str, person_id: str, start: str, request_id: str, actor: str = "") -> None:
         latest = self.latest_term(role)
         if latest is not None and (latest["end"] is None or latest["end"] >= start):
             latest["end"] = day_before(start)
@@ -66,14 +66,18 @@ class Roster(Aggregate):
                            "request_id": request_id, "ended_by": None})
 
     @event("Ended")
-    def end(self, role: str, person_id: str, on: str, request_id: str) -> None:
+    def end(self, role: str, person_id: str, on: str, request_id: str, actor: str = "") -> None:
         term = self.term_held(role, person_id, on)
         term["end"] = on
-        term["ended_by"] = request_id
+        term["ended_by"] = request_id or None
 
     def latest_term(self, role: str) -> dict | None:
         terms = [t for t in self.terms if t["role"] == role]
         return max(terms, key=lambda t: t["start"]) if terms else None
+
+    def open_terms(self, on: str) -> list[dict]:
+        """Terms still running after `on`."""
+        return [t for t in self.terms if t["end"] is None or t["end"] > on]
 
     def term_held(self, role: str, person_id: str, on: str) -> dict | None:
         for term in self.terms:

@@ -108,24 +108,24 @@ class RegisterCommands:
             return {"action": "end", "role": role, "person_id": person_id, "on": on}
         raise ValidationError(f"{field}.action: appoint eller end.", f"{field}.action")
 
-    def _roster(self, slug: str) -> Roster:
+    def _roster(self, slug: str, actor: str = "") -> Roster:
         try:
             return self.repository.get(Roster.create_id(slug))
         except AggregateNotFoundError:
-            return Roster(organisation=slug)
+            return Roster(organisation=slug, actor=actor)
 
-    def _apply_changes(self, roster: Roster, organisation, changes: list, request_id: str) -> None:
+    def _apply_changes(self, roster: Roster, organisation, changes: list, request_id: str, actor: str = "") -> None:
         for change in changes:
             if change["action"] == "appoint":
                 if not organisation.is_member_on(change["from"]):
                     raise RuleBroken(f"{organisation.name} är inte medlem i länsgruppen den {change['from']}.")
                 roster.check_appoint(change["role"], change["person_id"], change["from"])
                 roster.appoint(role=change["role"], person_id=change["person_id"], start=change["from"],
-                               request_id=request_id)
+                               request_id=request_id, actor=actor)
             else:
                 roster.check_end(change["role"], change["person_id"], change["on"])
                 roster.end(role=change["role"], person_id=change["person_id"], on=change["on"],
-                           request_id=request_id)
+                           request_id=request_id, actor=actor)
 
     def _simulate(self, organisation, changes: list) -> None:
         try:
@@ -149,9 +149,9 @@ class RegisterCommands:
             if request.status != "submitted":
                 raise Conflict(f"Blanketten är redan {'godkänd' if request.status == 'approved' else 'avslagen'}.")
             organisation = self.get_organisation(request.organisation)
-            roster = self._roster(request.organisation)
+            roster = self._roster(request.organisation, actor.username)
             try:
-                self._apply_changes(roster, organisation, request.changes, str(request.id))
+                self._apply_changes(roster, organisation, request.changes, str(request.id), actor.username)
             except RuleBroken as broken:
                 raise RuleConflict(f"Blanketten kan inte godkännas: {broken}") from None
             request.approve(actor=actor.username)
@@ -175,6 +175,17 @@ class RegisterCommands:
             return self.save(request)[-1].notification.id
         except IntegrityError:
             raise Conflict("Blanketten avgjordes samtidigt av någon annan.") from None
+
+    def end_terms_on_leaving(self, slug: str, on: str, actor: str) -> list:
+        """The roster with every term still running after `on` ended that day (when an organisation leaves)."""
+        if Roster.create_id(slug) not in self.repository:
+            return []
+        roster = self.repository.get(Roster.create_id(slug))
+        for term in roster.open_terms(on):
+            if term["start"] > on:
+                continue
+            roster.end(role=term["role"], person_id=term["person_id"], on=on, request_id="", actor=actor)
+        return [roster] if roster.pending_events else []
 
     @staticmethod
     def _may_decide(actor: Actor) -> None:

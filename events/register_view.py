@@ -70,7 +70,7 @@ class RegisterView:
         slug = self._roster_slug(db, e)
         db.execute("UPDATE terms SET end=?, ended_by=? WHERE organisation=? AND role=? AND person_id=? "
                    "AND start<=? AND (end IS NULL OR end>=?)",
-                   (e.on, e.request_id, slug, e.role, e.person_id, e.on, e.on))
+                   (e.on, e.request_id or None, slug, e.role, e.person_id, e.on, e.on))
 
     # ---- queries -------------------------------------------------------------------
 

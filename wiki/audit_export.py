@@ -6,6 +6,7 @@ import json
 from uuid import UUID
 
 SKIPPED = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+REDACTED = {"password_hash", "token_hash"}
 EXPORT_COLUMNS = ["organisation", "organisation_name", "role", "person_id", "name", "email", "phone", "title",
                   "from", "to", "appointed_by_form", "submitted_by", "submitted_at", "approved_by", "approved_at",
                   "ended_by_form", "end_submitted_by", "end_approved_by", "end_approved_at"]
@@ -24,7 +25,7 @@ def _plain(value):
 
 
 def event_item(notification, event) -> dict:
-    data = {k: _plain(v) for k, v in vars(event).items() if k not in SKIPPED}
+    data = {k: ("[skyddat]" if k in REDACTED else _plain(v)) for k, v in vars(event).items() if k not in SKIPPED}
     return {
         "position": notification.id, "aggregate_id": str(notification.originator_id),
         "version": notification.originator_version, "type": type(event).__qualname__,
