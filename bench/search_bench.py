@@ -4,7 +4,9 @@
 
 For each size it prints, for Whoosh (our `search_index`) and FTS5
 (`unicode61 remove_diacritics 2`, the baseline):
-- indexing throughput (documents per second) and the ratio Whoosh / FTS5;
+- indexing throughput (documents per second, the median of three builds each) and the ratio
+  Whoosh / FTS5, Whoosh written the way `index rebuild` writes it (two processes from 500
+  examples);
 - one- and two-word queries with snippets, exact totals and the six facet counts,
   as an anonymous reader (published only): median and p95, and p95 ratio Whoosh / FTS5;
 and, once, how long a write takes to become searchable through the background follower.
@@ -26,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import generate  # noqa: E402
 from search_index import SearchIndex  # noqa: E402
 from search_index.documents import facet_values  # noqa: E402
+from search_index.projection import PARALLEL_FROM  # noqa: E402
 from search_index.search import Searcher, SearchRequest, Visibility  # noqa: E402
 
 QUERIES = 50
+BUILDS = 3
 REPEAT = 3
 
 
@@ -77,13 +81,12 @@ def queries(docs: list[dict], rng: random.Random) -> tuple[list[str], list[str]]
 
 
 def build_whoosh(folder: Path, states: dict) -> tuple[SearchIndex, float]:
+    folder.mkdir(parents=True, exist_ok=True)
     index = SearchIndex(folder / "search")
     start = time.perf_counter()
     build = index.create_build()
-    procs = 2 if len(states) > 2000 else 1
-    with index.writer(build, procs=procs, multisegment=procs > 1, limitmb=256) as writer:
-        index.apply(writer, states, 1, fresh=True)
-        writer.commit()
+    workers = 2 if len(states) >= PARALLEL_FROM else 1
+    index.write_fresh(build, list(states.values()), 1, workers)
     index.swap_in(build)
     return index, time.perf_counter() - start
 
@@ -141,8 +144,16 @@ def run_size(size: int, seed: int) -> dict:
     one, two = queries(docs, random.Random(seed))
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        index, whoosh_seconds = build_whoosh(folder, states)
-        db, fts_seconds = build_fts5(folder / "fts.sqlite", states)
+        whoosh_runs, fts_runs = [], []
+        for run in range(BUILDS):
+            index, seconds = build_whoosh(folder / f"w{run}", states)
+            whoosh_runs.append(seconds)
+            db, seconds = build_fts5(folder / f"fts{run}.sqlite", states)
+            fts_runs.append(seconds)
+            if run < BUILDS - 1:
+                index.close()
+                db.close()
+        whoosh_seconds, fts_seconds = statistics.median(whoosh_runs), statistics.median(fts_runs)
         searcher = Searcher(index)
         result = {"size": size, "whoosh_docs_per_s": size / whoosh_seconds, "fts5_docs_per_s": size / fts_seconds}
         for label, batch in (("one word", one), ("two words", two)):

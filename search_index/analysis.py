@@ -113,3 +113,54 @@ class TextAnalyzer(_SwedishAnalyzer):
 
 class ExactAnalyzer(_SwedishAnalyzer):
     term = staticmethod(exact_term)
+
+
+_WORD_TERMS: dict[str, tuple[str | None, str | None]] = {}
+
+
+def word_terms(word: str) -> tuple[str | None, str | None]:
+    """(folded term, exact term) of a lower-cased word."""
+    found = _WORD_TERMS.get(word)
+    if found is None:
+        if len(_WORD_TERMS) > 500_000:
+            _WORD_TERMS.clear()
+        found = _WORD_TERMS[word] = (folded_term(word), exact_term(word))
+    return found
+
+
+def analyze_parts(parts: list[str]) -> tuple[dict[str, list[int]], dict[str, float], dict[str, list], int, int]:
+    """One pass over title, summary and body, giving what `TextAnalyzer` and `ExactAnalyzer`
+    would: positions and weights per `text` term, [count, weight] per `exact` term, and both
+    lengths."""
+    positions: dict[str, list[int]] = {}
+    weights: dict[str, float] = {}
+    exact: dict[str, list] = {}
+    text_length = exact_length = 0
+    position = 0
+    cache = _WORD_TERMS
+    for part, boost in zip(parts, PART_BOOSTS):
+        for word in WORD.findall(part):
+            word = word.lower()
+            pair = cache.get(word) or word_terms(word)
+            term = pair[0]
+            if term:
+                found = positions.get(term)
+                if found is None:
+                    positions[term] = [position]
+                    weights[term] = boost
+                else:
+                    found.append(position)
+                    weights[term] += boost
+                text_length += 1
+            spelled = pair[1]
+            if spelled:
+                counted = exact.get(spelled)
+                if counted is None:
+                    exact[spelled] = [1, boost]
+                else:
+                    counted[0] += 1
+                    counted[1] += boost
+                exact_length += 1
+            position += 1
+        position += PART_GAP
+    return positions, weights, exact, text_length, exact_length

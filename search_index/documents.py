@@ -1,6 +1,5 @@
 """The schema and the document made from a learning example's state."""
 
-import json
 from datetime import datetime, timezone
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -8,7 +7,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import PART_SEPARATOR, ExactAnalyzer, TextAnalyzer
 
 TRACKING_ID = "__tracking__"
-FORMAT = 2
+FORMAT = 3
 FACETS = ("violence_form", "goal", "organisation", "municipality", "target_group", "year")
 FACET_SOURCES = {"violence_form": "violence_forms", "goal": "goals", "organisation": "organisations",
                  "municipality": "municipalities", "target_group": "target_groups"}
@@ -80,6 +79,6 @@ def document(state: dict) -> dict:
         measure_type=joined(content.get("measure_types") or []),
         tag=joined(v.casefold() for v in content.get("tags") or []),
         updated=state["updated_at"],
-        state=json.dumps(state, ensure_ascii=False),
+        state=state,
         facets=(content.get("organisations") or [], indexed_facets(state), year_range(content.get("period"))),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from .store import SearchIndex
 
 BATCH = 500
+PARALLEL_FROM = 500
 
 
 def _iso(moment) -> str:
@@ -109,10 +110,8 @@ class IndexFollower:
             if progress:
                 progress(notifications[-1].id - position)
             position = notifications[-1].id
-        procs = 2 if len(states) > 2000 and (os.cpu_count() or 1) > 1 else 1
-        with self.index.writer(folder, procs=procs, multisegment=procs > 1, limitmb=256) as writer:
-            self.index.apply(writer, states, max(position, 0), fresh=True)
-            writer.commit()
+        workers = 2 if len(states) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
+        self.index.write_fresh(folder, list(states.values()), position, workers)
         self.catch_up(folder)
         self.index.swap_in(folder)
         return self.index.position()

@@ -2,7 +2,6 @@
 sorting, pages and "Menade du …?"."""
 
 import heapq
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -99,7 +98,7 @@ class Searcher:
 
     @staticmethod
     def _hit(hit, built, score: float | None) -> dict:
-        state = json.loads(hit["state"])
+        state = hit["state"]
         content = state["content"]
         text = plain_text((content.get("summary") or "") + "\n" + (content.get("body") or ""))
         return {
@@ -140,7 +139,7 @@ class Searcher:
         best_term = max(candidates, key=lambda t: (len(candidates[t]), t))
         surfaces: Counter = Counter()
         for docnum in sorted(candidates[best_term])[:3]:
-            content = json.loads(searcher.stored_fields(docnum)["state"])["content"]
+            content = searcher.stored_fields(docnum)["state"]["content"]
             text = " ".join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
             surfaces.update(w for w in words(text) if folded_term(w) == best_term)
         if not surfaces:

@@ -4,7 +4,6 @@ Only the follower writes (one at a time, guarded by Whoosh's own lock and our fi
 every thread of every process may read through `searcher()`.
 """
 
-import json
 import os
 import shutil
 import threading
@@ -17,6 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 from whoosh.query import Term
 
+from .bulk import write_fresh
 from .documents import FORMAT, TRACKING_ID, document, schema
 
 WRITE_LOCK_TIMEOUT = 30.0
@@ -138,10 +138,15 @@ class SearchIndex:
             add(**document(state))
         add(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)
 
+    def write_fresh(self, folder: Path, states: list[dict], position: int, workers: int = 1) -> None:
+        """Fills the new, empty index in `folder` (a rebuild) in one commit."""
+        write_fresh(self.open(folder), states, dict(id=TRACKING_ID, kind="meta", position=position, format=FORMAT),
+                    workers)
+
     @staticmethod
     def stored_state(searcher, example_id: str) -> dict | None:
         fields = searcher.document(id=example_id)
-        return json.loads(fields["state"]) if fields else None
+        return fields["state"] if fields else None
 
     def example_count(self) -> int:
         searcher = self.searcher()
@@ -150,7 +155,7 @@ class SearchIndex:
     def all_states(self) -> dict[str, dict]:
         """Every example's stored state (for comparing an index with a rebuild)."""
         searcher = self.searcher()
-        return {fields["id"]: json.loads(fields["state"])
+        return {fields["id"]: fields["state"]
                 for docnum, fields in searcher.reader().iter_docs() if fields.get("id") != TRACKING_ID}
 
     def has(self, example_id: str) -> bool:

@@ -1,0 +1,238 @@
+"""A faster writer for building a fresh index from many documents at once (rebuilds).
+
+Whoosh's `SegmentWriter` sends every posting through a generic pool that sorts tuples and,
+when writing, looks up each document's field length on disk once per posting. Here the
+postings are gathered in dictionaries per field and term and the lengths are kept in memory,
+then written in one ordered pass through the same codec (posting blocks left uncompressed,
+which the codec records per block), so the files are the ones Whoosh itself writes and
+reads. Title, summary and body are analysed once for both `text` and `exact`. Only
+additions are supported: it is for new, empty indexes.
+"""
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
+
+from .analysis import PART_SEPARATOR, analyze_parts
+
+EMPTY = b""
+
+
+class BulkSegmentWriter(SegmentWriter):
+    def __init__(self, ix, **options):
+        options.setdefault("codec", W3Codec(compression=0))
+        super().__init__(ix, **options)
+        stored = self.perdocwriter._colwriters.get("_stored")
+        if stored is not None and hasattr(getattr(stored, "_child", None), "_level"):
+            stored._child._level = 1
+        self._terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        self._lengths: dict[str, dict[int, int]] = {}
+
+    def add_document(self, **fields):
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        analysed = self._analyse_text(fields, docnum) if "text" in fields and "exact" in fields else {}
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if fieldname in analysed:
+                length = analysed[fieldname]
+            elif field.indexed:
+                terms = self._terms.setdefault(fieldname, {})
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    entry = terms.get(tbytes)
+                    if entry is None:
+                        entry = terms[tbytes] = ([], [], [])
+                    entry[0].append(docnum)
+                    entry[1].append(weight)
+                    entry[2].append(vbytes)
+                    if scorable:
+                        length += freq
+                if scorable:
+                    self._lengths.setdefault(fieldname, {})[docnum] = length
+            perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _analyse_text(self, fields: dict, docnum: int) -> dict[str, int]:
+        """The `text` and `exact` fields from one analysis pass; returns their lengths."""
+        positions, weights, exact, text_length, exact_length = analyze_parts(fields["text"].split(PART_SEPARATOR))
+        text_format = self.schema["text"].format
+        text_boost = text_format.field_boost
+        exact_boost = self.schema["exact"].format.field_boost
+        singles = _SINGLE_POSITIONS
+        terms = self._terms.setdefault("text", {})
+        for term, poslist in positions.items():
+            if len(poslist) == 1:
+                vbytes = singles.get(poslist[0]) or encode_positions(text_format, poslist)
+            else:
+                vbytes = text_format.encode(poslist)
+            entry = terms.get(term)
+            if entry is None:
+                terms[term] = ([docnum], [weights[term] * text_boost], [vbytes])
+            else:
+                entry[0].append(docnum)
+                entry[1].append(weights[term] * text_boost)
+                entry[2].append(vbytes)
+        terms = self._terms.setdefault("exact", {})
+        for term, (count, weight) in exact.items():
+            entry = terms.get(term)
+            if entry is None:
+                terms[term] = ([docnum], [weight * exact_boost], [pack_uint(count)])
+            else:
+                entry[0].append(docnum)
+                entry[1].append(weight * exact_boost)
+                entry[2].append(pack_uint(count))
+        self._lengths.setdefault("text", {})[docnum] = text_length
+        self._lengths.setdefault("exact", {})[docnum] = exact_length
+        return {"text": text_length, "exact": exact_length}
+
+    def update_document(self, **fields):
+        raise NotImplementedError("BulkSegmentWriter only adds documents to a new index")
+
+    def delete_by_term(self, fieldname, text, searcher=None):
+        raise NotImplementedError("BulkSegmentWriter only adds documents to a new index")
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        for fieldname in sorted(self._terms):
+            writer.start_field(fieldname, self.schema[fieldname])
+            lengths = self._lengths.get(fieldname, {})
+            terms = self._terms[fieldname]
+            for key in sorted(terms):
+                ids, weights, values = terms[key]
+                writer.start_term(key.encode("utf-8") if isinstance(key, str) else key)
+                _add_postings(writer._postwriter, ids, weights, values, lengths)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+        self._terms.clear()
+        self._lengths.clear()
+
+
+__all__ = ["BulkSegmentWriter"]
+
+
+def _add_postings(postings, ids: list, weights: list, values: list, lengths: dict) -> None:
+    """What `W3PostingsWriter.add_posting` does one posting at a time, a block at a time."""
+    limit = postings._blocklimit
+    for start in range(0, len(ids), limit):
+        if len(postings._ids) >= limit:
+            postings._write_block()
+        chunk_ids = ids[start:start + limit]
+        chunk_weights = weights[start:start + limit]
+        postings._ids.extend(chunk_ids)
+        postings._weights.extend(chunk_weights)
+        postings._values.extend(v for v in values[start:start + limit] if v)
+        heaviest = max(chunk_weights)
+        if heaviest > postings._maxweight:
+            postings._maxweight = heaviest
+        chunk_lengths = [n for n in (lengths.get(d, 0) for d in chunk_ids) if n]
+        if chunk_lengths:
+            shortest, longest = min(chunk_lengths), max(chunk_lengths)
+            if postings._minlength is None or shortest < postings._minlength:
+                postings._minlength = shortest
+            if longest > postings._maxlength:
+                postings._maxlength = longest
+
+
+_SINGLE_POSITIONS: dict[int, bytes] = {}
+
+
+def encode_positions(text_format, positions: list[int]) -> bytes:
+    """`Positions.encode`, remembered for the common one-position case."""
+    if len(positions) == 1:
+        found = _SINGLE_POSITIONS.get(positions[0])
+        if found is None:
+            found = _SINGLE_POSITIONS[positions[0]] = text_format.encode(positions)
+        return found
+    return text_format.encode(positions)
+
+
+def _write_part(folder: str, states: list[dict]) -> None:
+    """In a worker process: a complete index of `states` in `folder`, one segment."""
+    from whoosh import index as whoosh_index
+
+    from .documents import document, schema
+
+    ix = whoosh_index.create_in(folder, schema())
+    writer = BulkSegmentWriter(ix)
+    for state in states:
+        writer.add_document(**document(state))
+    writer.commit(merge=False)
+
+
+def write_fresh(ix, states: list[dict], tracking: dict, workers: int = 1) -> None:
+    """Writes `states` and the tracking document into the new, empty index `ix` in one
+    commit. With `workers` > 1 the documents are split: this process and `workers - 1`
+    others each write a complete segment of their share into a folder of their own, and
+    the segments join the index in the commit that adds the tracking document."""
+    import multiprocessing
+    import os
+    import shutil
+    import tempfile
+
+    from whoosh import index as whoosh_index
+
+    from .documents import document
+
+    if workers <= 1:
+        writer = BulkSegmentWriter(ix)
+        try:
+            for state in states:
+                writer.add_document(**document(state))
+            writer.add_document(**tracking)
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        return
+
+    folder = ix.storage.folder
+    parts = [tempfile.mkdtemp(prefix=".part-", dir=folder) for _ in range(workers)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    processes = [context.Process(target=_write_part, args=(part, states[n::workers]))
+                 for n, part in enumerate(parts[1:], 1)]
+    try:
+        for process in processes:
+            process.start()
+        _write_part(parts[0], states[0::workers])
+        for process in processes:
+            process.join()
+            if process.exitcode != 0:
+                raise RuntimeError(f"index worker failed with exit code {process.exitcode}")
+        writer = BulkSegmentWriter(ix)
+        try:
+            for part in parts:
+                for segment in whoosh_index.open_dir(part)._segments():
+                    prefix = segment.segment_id()
+                    for name in os.listdir(part):
+                        if name.startswith(prefix):
+                            os.replace(os.path.join(part, name), os.path.join(folder, name))
+                    writer.segments.append(segment)
+            writer.add_document(**tracking)
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            raise
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
