@@ -28,6 +28,7 @@ class _Part:
         self.reader = reader
         self.count = reader.doc_count_all()
         self.deleted = frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
+        self.deleted_global = frozenset(n + offset for n in self.deleted)
         self.key = reader.segment().segment_id()
         self.caches = caches
 
@@ -64,10 +65,9 @@ class Evaluator:
         if found is None:
             found = set()
             for part in self.parts:
-                weights = self.caches.postings(part.reader, part.key, field, text)
-                if weights:
-                    found |= part.to_global(weights.keys() if not part.deleted and not part.offset
-                                            else frozenset(weights))
+                docs = self.caches.global_docs(part.reader, part.key, part.offset, field, text)
+                if docs:
+                    found |= (docs - part.deleted_global) if part.deleted_global else docs
             self._docs[key] = found
         return found
 

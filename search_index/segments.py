@@ -103,6 +103,18 @@ class SegmentCaches:
                 self._postings_size -= len(evicted) + 1
         return found
 
+    def global_docs(self, subreader, segment_key: str, offset: int, field: str, text: str) -> frozenset:
+        """The term's documents in one segment as global docnums (deleted ones included)."""
+        key = (segment_key, offset, field, text, "global")
+        found = self._postings.get(key)
+        if found is None:
+            local = self.postings(subreader, segment_key, field, text)
+            found = frozenset(local) if not offset else frozenset(n + offset for n in local)
+            with self._lock:
+                self._postings[key] = found
+                self._postings_size += len(found) + 1
+        return found
+
     def all_docs(self, subreader, segment_key: str) -> frozenset:
         key = (segment_key, "all")
         found = self._facets.get(key)
