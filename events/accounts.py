@@ -1,4 +1,5 @@
-"""Accounts that sign in, with their role, organisation and API tokens."""
+"""Accounts that sign in, with their role, organisation and API tokens. Every change is an
+event naming who made it, so auditors see who granted which rights."""
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -18,6 +19,23 @@ class Account(Aggregate):
     @staticmethod
     def create_id(username: str, **_) -> UUID:
         return uuid5(NAMESPACE_URL, f"/accounts/{username}")
+
+    @event("RoleChanged")
+    def change_role(self, role: str, organisation: str | None, actor: str) -> None:
+        self.role = role
+        self.organisation = organisation
+
+    @event("OrganisationChanged")
+    def change_organisation(self, organisation: str | None, actor: str) -> None:
+        self.organisation = organisation
+
+    @event("Disabled")
+    def disable(self, reason: str, actor: str) -> None:
+        self.disabled = True
+
+    @event("Enabled")
+    def enable(self, actor: str) -> None:
+        self.disabled = False
 
     @event("PasswordChanged")
     def change_password(self, password_hash: str, actor: str) -> None:

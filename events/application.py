@@ -14,6 +14,7 @@ from .accounts import Account
 from .errors import Conflict, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
 from .organisations import Organisation
+from .account_commands import AccountCommands, check_password_rules
 from .register import RegisterCommands
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .permissions import (
@@ -58,7 +59,7 @@ def store_environment(data_dir: str, event_store: str = "sqlite", create_tables:
     return env
 
 
-class Wiki(RegisterCommands, Application):
+class Wiki(AccountCommands, RegisterCommands, Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50}
 
@@ -291,8 +292,7 @@ class Wiki(RegisterCommands, Application):
                 raise ValidationError("En medlem måste höra till en organisation (--organisation).", "organisation")
         if organisation is not None and not self.organisation_exists(organisation):
             raise ValidationError(f"Organisationen {organisation} finns inte.", "organisation")
-        if not isinstance(password, str) or not 8 <= len(password) <= 200:
-            raise ValidationError("Lösenordet måste ha 8–200 tecken.", "password")
+        check_password_rules(password)
         account = Account(username=username, role=role, organisation=organisation,
                           password_hash=hash_password(password), actor=actor)
         try:

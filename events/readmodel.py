@@ -268,6 +268,21 @@ class ReadModel(RegisterView):
         db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?)",
                    (str(e.originator_id), e.username, e.role, e.organisation, iso(e.timestamp)))
 
+    def _on_Account_RoleChanged(self, db, e, position):
+        db.execute("UPDATE accounts SET role=?, organisation=? WHERE id=?",
+                   (e.role, e.organisation, str(e.originator_id)))
+
+    def _on_Account_OrganisationChanged(self, db, e, position):
+        db.execute("UPDATE accounts SET organisation=? WHERE id=?", (e.organisation, str(e.originator_id)))
+
+    def _on_Account_Disabled(self, db, e, position):
+        db.execute("UPDATE accounts SET disabled=1 WHERE id=?", (str(e.originator_id),))
+        username = db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+        db.execute("UPDATE tokens SET revoked=1 WHERE username=?", (username,))
+
+    def _on_Account_Enabled(self, db, e, position):
+        db.execute("UPDATE accounts SET disabled=0 WHERE id=?", (str(e.originator_id),))
+
     def _on_Account_TokenIssued(self, db, e, position):
         username = db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
         db.execute("INSERT OR REPLACE INTO tokens VALUES (?,?,?,0)", (e.token_hash, username, e.expires_at))
@@ -412,6 +427,9 @@ class ReadModel(RegisterView):
                                   (organisation_id,)).fetchall()
         return [{"position": r["position"], "at": r["at"], "by": r["by"], "change": r["change"],
                  **json.loads(r["data"])} for r in rows]
+
+    def accounts(self) -> list[dict]:
+        return [dict(r) for r in self._db().execute("SELECT * FROM accounts ORDER BY username").fetchall()]
 
     def account(self, username: str) -> dict | None:
         row = self._db().execute("SELECT * FROM accounts WHERE username=?", (username,)).fetchone()

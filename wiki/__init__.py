@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="lansgrupp_session",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
         SESSION_COOKIE_SECURE=os.environ.get("WIKI_SECURE_COOKIES", "n").lower() in ("1", "y", "yes", "true"),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="sv",
@@ -82,12 +84,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app)
 
-    from . import api, cli, errors, feeds, pages
+    from . import api, cli, errors, feeds, headers, pages
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     errors.register(app)
+    headers.register(app)
     cli.register(app)
     pages.register_filters(app)
     return app

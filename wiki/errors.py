@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from events.readmodel import Behind
 
+from .signin import Throttled
+
 STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409}
 
 HTTP_CODES = {
@@ -59,6 +61,16 @@ def register(app) -> None:
             return domain_error_response(error)
         status = status_of(error)
         return render_template("error.html", status=status, message=error.message), status
+
+    @app.errorhandler(Throttled)
+    def on_throttled(error: Throttled):
+        message = "För många misslyckade inloggningar. Försök igen om en stund."
+        if is_api():
+            response = error_json(429, "too_many_attempts", message, retry_after=error.retry_after)
+        else:
+            response = app.make_response((render_template("error.html", status=429, message=message), 429))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(Behind)
     def on_behind(error: Behind):

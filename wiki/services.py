@@ -13,6 +13,8 @@ from search_index import SearchIndex
 from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
 from search_index.search import Searcher
 
+from .throttle import SignInThrottle
+
 LOCK_RETRY_SECONDS = 5.0
 
 
@@ -23,6 +25,7 @@ class Services:
     index: SearchIndex
     searcher: Searcher
     audit: AuditChain
+    throttle: SignInThrottle
     follower: IndexFollower
     background: BackgroundFollower
     run_follower: bool = True
@@ -37,8 +40,9 @@ class Services:
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
         audit = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
-        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), audit=audit, follower=follower,
-                   background=background, run_follower=run_follower)
+        throttle = SignInThrottle(str(Path(data_dir) / "throttle.sqlite"))
+        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), audit=audit, throttle=throttle,
+                   follower=follower, background=background, run_follower=run_follower)
 
     def catch_up(self) -> None:
         """Brings the read model and the audit chain up to the log."""
@@ -70,6 +74,7 @@ class Services:
         self.background.stop()
         self.index.close()
         self.audit.close()
+        self.throttle.close()
         self.pages.close()
         self.wiki.close()
 

@@ -5,6 +5,7 @@ from flask import g, jsonify
 from events.errors import NotSignedIn, ValidationError
 
 from ..services import services
+from ..signin import authenticate
 from . import bp, json_body
 
 
@@ -14,9 +15,7 @@ def create_token():
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise ValidationError("Ange username och password.")
-    account = services().wiki.check_password(username, password)
-    if account is None:
-        raise NotSignedIn("Fel användarnamn eller lösenord.")
+    account = authenticate(username, password)
     token, expires_at, position = services().wiki.issue_token(account)
     response = jsonify({"token": token, "expires_at": expires_at, "position": position})
     response.status_code = 201

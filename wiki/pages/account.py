@@ -2,7 +2,10 @@
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
+from events.errors import NotSignedIn
+
 from ..services import services
+from ..signin import authenticate
 from . import bp
 
 
@@ -19,10 +22,11 @@ def sign_in():
     if request.method == "POST":
         username = request.form.get("username", "").strip()[:40]
         password = request.form.get("password", "")
-        account = services().wiki.check_password(username, password)
-        if account is None:
-            error = "Fel användarnamn eller lösenord."
-        else:
+        try:
+            account = authenticate(username, password)
+        except NotSignedIn as failure:
+            error, account = failure.message, None
+        if account is not None:
             session.clear()
             session["username"] = account.username
             flash(f"Du är inloggad som {account.username}.", "ok")

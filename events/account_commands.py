@@ -1,0 +1,119 @@
+"""Managing accounts, mixed into the `Wiki` application.
+
+Admins manage every account. Coordinators manage members' and auditors' accounts and give
+no one a role above their own. Nobody disables or demotes themselves.
+"""
+
+import re
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from . import validation
+from .accounts import Account
+from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from .passwords import hash_password, verify_password
+from .permissions import Actor
+from .vocabulary import ROLES
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+PASSWORD_MIN, PASSWORD_MAX = 10, 200
+COORDINATOR_MANAGES = ("member", "auditor")
+
+
+def check_password_rules(password) -> str:
+    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ValidationError(f"Lösenordet måste ha {PASSWORD_MIN}–{PASSWORD_MAX} tecken.", "password")
+    if not validation.is_valid_text(password):
+        raise ValidationError("Lösenordet innehåller ogiltiga tecken.", "password")
+    return password
+
+
+class AccountCommands:
+    """`self` is the `Wiki` application."""
+
+    def get_account(self, username: str) -> Account:
+        if not isinstance(username, str) or not USERNAME.fullmatch(username):
+            raise NotFound("Kontot finns inte.")
+        try:
+            return self.repository.get(Account.create_id(username))
+        except AggregateNotFoundError:
+            raise NotFound("Kontot finns inte.") from None
+
+    @staticmethod
+    def _may_manage(actor: Actor, role: str) -> None:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in först.")
+        if actor.role == "admin":
+            return
+        if actor.role == "coordinator" and role in COORDINATOR_MANAGES:
+            return
+        raise NotAllowed("Din roll får inte hantera det här kontot.")
+
+    def _role_and_organisation(self, role, organisation) -> tuple[str, str | None]:
+        if role not in ROLES:
+            raise ValidationError("Okänd roll.", "role")
+        organisation = organisation or None
+        if role == "member" and not organisation:
+            raise ValidationError("En medlem måste höra till en organisation.", "organisation")
+        if organisation is not None and not self.organisation_exists(organisation):
+            raise ValidationError(f"Organisationen {str(organisation)[:60]} finns inte.", "organisation")
+        return role, organisation
+
+    def register_account(self, actor: Actor, username: str, role: str, organisation: str | None,
+                         password: str) -> int:
+        """Creates an account on behalf of a signed-in coordinator or admin."""
+        self._may_manage(actor, role)
+        role, organisation = self._role_and_organisation(role, organisation)
+        return self.create_account(username, role, organisation, check_password_rules(password), actor=actor.username)
+
+    def change_account_role(self, actor: Actor, username: str, role: str, organisation: str | None) -> int:
+        account = self.get_account(username)
+        self._may_manage(actor, account.role)
+        self._may_manage(actor, role)
+        role, organisation = self._role_and_organisation(role, organisation)
+        if account.username == actor.username and role != account.role:
+            raise NotAllowed("Du kan inte ändra din egen roll.")
+        if (role, organisation) == (account.role, account.organisation):
+            return self.position()
+        if role == account.role:
+            account.change_organisation(organisation=organisation, actor=actor.username)
+        else:
+            account.change_role(role=role, organisation=organisation, actor=actor.username)
+        return self._save_account(account)
+
+    def set_account_disabled(self, actor: Actor, username: str, disabled: bool, reason: str = "") -> int:
+        account = self.get_account(username)
+        self._may_manage(actor, account.role)
+        if account.username == actor.username:
+            raise NotAllowed("Du kan inte stänga av ditt eget konto.")
+        if account.disabled == disabled:
+            return self.position()
+        if disabled:
+            account.disable(reason=validation.text(reason, "reason", max_length=500), actor=actor.username)
+        else:
+            account.enable(actor=actor.username)
+        return self._save_account(account)
+
+    def reset_password(self, actor: Actor, username: str, new_password: str) -> int:
+        account = self.get_account(username)
+        self._may_manage(actor, account.role)
+        account.change_password(password_hash=hash_password(check_password_rules(new_password)),
+                                actor=actor.username)
+        return self._save_account(account)
+
+    def change_own_password(self, actor: Actor, current: str, new_password: str) -> int:
+        if not actor.signed_in:
+            raise NotSignedIn("Logga in först.")
+        account = self.get_account(actor.username)
+        if not isinstance(current, str) or not verify_password(current, account.password_hash):
+            raise ValidationError("Det nuvarande lösenordet stämmer inte.", "current_password")
+        account.change_password(password_hash=hash_password(check_password_rules(new_password)),
+                                actor=actor.username)
+        return self._save_account(account)
+
+    def _save_account(self, account: Account) -> int:
+        try:
+            return self.save(account)[-1].notification.id
+        except IntegrityError:
+            raise Conflict("Kontot ändrades samtidigt; försök igen.") from None
