@@ -1,5 +1,6 @@
 """The membership register's commands, mixed into the `Wiki` application."""
 
+import re
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -37,10 +38,10 @@ class RegisterCommands:
         validation.reject_unknown(data, {"name", "email", "phone", "title"})
         name = validation.text(data.get("name"), "person.name", max_length=120, required=True)
         email = validation.text(data.get("email"), "person.email", max_length=200)
-        if email and not validation.re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise ValidationError("person.email: ogiltig e-postadress.", "person.email")
         phone = validation.text(data.get("phone"), "person.phone", max_length=40)
-        if phone and not validation.re.fullmatch(r"[0-9+()\- ]{5,40}", phone):
+        if phone and not re.fullmatch(r"[0-9+()\- ]{5,40}", phone):
             raise ValidationError("person.phone: ogiltigt telefonnummer.", "person.phone")
         title = validation.text(data.get("title"), "person.title", max_length=120)
         return {"name": name, "email": email, "phone": phone, "title": title}
