@@ -18,6 +18,7 @@ from .segments import segment_readers
 K1 = 1.2
 B = 0.75
 MAX_PREFIX_TERMS = 200
+SPLIT_BOOST = 0.3
 
 
 class _Part:
@@ -150,6 +151,12 @@ class Evaluator:
                     yield from self._leaves(child, boost)
         elif isinstance(node, Q.AndNot):
             yield from self._leaves(node.a, boost)
+        elif isinstance(node, Q.SpanNear2):
+            for child in node.qs:
+                yield from self._leaves(child, boost * SPLIT_BOOST)
+        elif isinstance(node, Q.SpanOr):
+            for child in node.subqs:
+                yield from self._leaves(child, boost)
         elif isinstance(node, Q.Phrase):
             for word in node.words:
                 yield node.fieldname, word, boost

@@ -27,6 +27,7 @@ COMPOUND_MIN_STEM = 4
 COMPOUND_MIN_MODIFIER = 3
 LINKING = ("s", "o", "a", "e", "u")
 MAX_EXPANSIONS = 24
+SPLIT_SLOP = 3
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 20
 
@@ -77,6 +78,12 @@ class QueryBuilder:
     @staticmethod
     def _normalise_fields(text: str) -> str:
         return text.replace("body:", "").replace("summary:", "").replace("text:", "")
+
+    def plain(self, text: str) -> Built:
+        """The query as plain words only (when a query built from its syntax fails)."""
+        self.built = Built(None)
+        self.built.query = self._plain(unicodedata.normalize("NFC", text or "")[:MAX_QUERY_LENGTH])
+        return self.built
 
     def _plain(self, text: str) -> Q.Query | None:
         parts = [self._word(word, "q") for word in words(text)[:MAX_CLAUSES]]
@@ -155,7 +162,9 @@ class QueryBuilder:
                    for c in candidates)
 
     def _split(self, term: str) -> Q.Query | None:
-        """A compound typed as one word, found as its parts ("hedersvåld" -> "heders… våld")."""
+        """A compound typed as one word, found as its parts written close together, in order
+        ("hedersvåld" -> "hedersrelaterat våld"); such matches score nothing of their own, so
+        they rank below documents with the word itself."""
         if len(term) < 2 * COMPOUND_MIN_MODIFIER + 1:
             return None
         reader = self.searcher.reader()
@@ -170,8 +179,8 @@ class QueryBuilder:
                 starts = [t for t in starts if t != term]
                 if starts:
                     self.built.highlight_terms.update(starts + [right])
-                    return Q.And([Q.Or([Q.Term("text", t) for t in starts]), Q.Term("text", right)],
-                                 boost=COMPOUND_BOOST)
+                    return Q.SpanNear2([Q.SpanOr([Q.Term("text", t) for t in starts]), Q.Term("text", right)],
+                                       slop=SPLIT_SLOP, ordered=True)
         return None
 
     def _phrase(self, phrase_words: list[str], fieldname: str) -> Q.Query | None:

@@ -2,6 +2,7 @@
 sorting, pages and "Menade du …?"."""
 
 import heapq
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -19,6 +20,7 @@ from .snippets import plain_text, snippet
 from .store import SearchIndex
 
 MAX_SUGGESTION_DISTANCE = 2
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,13 @@ class Searcher:
         facet_rows = self.caches.doc_facets(searcher)
 
         evaluator = Evaluator(searcher, self.caches)
-        matched = evaluator.docs(query) & allowed if query is not None else set()
+        try:
+            matched = evaluator.docs(query) & allowed if query is not None else set()
+        except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
+            logger.exception("search fell back to plain words for %r", request.q)
+            built = QueryBuilder(searcher, self.caches).plain(request.q)
+            query = built.query
+            matched = evaluator.docs(query) & allowed if query is not None else set()
         total = len(matched)
         facets = count_facets(facet_rows, matched)
 
