@@ -352,7 +352,7 @@ class ReadModel(RegisterView):
                 return {"missing_version": True}
             content, html, updated_at, updated_by, shown = (
                 json.loads(old["content"]), old["html"], old["at"], old["by"], version)
-        html = mark_missing_links(html, self.readable_slugs(actor, self._link_targets(html)))
+        html = mark_missing_links(html, self.readable_titles(actor, self._link_targets(html)))
         return {
             "slug": row["slug"], **{f: content.get(f) for f in CONTENT_FIELDS}, "html": html,
             "version": shown, "current_version": row["version"], "status": row["status"],
@@ -363,6 +363,15 @@ class ReadModel(RegisterView):
     @staticmethod
     def _link_targets(html: str) -> list[str]:
         return re.findall(r'<a class="wikilink" href="/exempel/([a-z0-9-]+)"', html)
+
+    def readable_titles(self, actor: Actor, slugs: list[str]) -> dict[str, str]:
+        if not slugs:
+            return {}
+        where, params = self._visibility(actor)
+        marks = ",".join("?" * len(slugs))
+        rows = self._db().execute(f"SELECT slug, title FROM examples e WHERE e.slug IN ({marks}) AND {where}",
+                                  list(slugs) + params).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def readable_slugs(self, actor: Actor, slugs: list[str]) -> set[str]:
         if not slugs:

@@ -5,6 +5,7 @@ makes are returned with the HTML, so the read model can keep backlinks.
 """
 
 import re
+from html import escape
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
@@ -95,16 +96,21 @@ def render_markdown(source: str) -> Rendered:
     return Rendered(html=clean, links=links)
 
 
-_WIKILINK_ANCHOR = re.compile(r'<a class="wikilink" href="/exempel/([a-z0-9-]+)"')
+_WIKILINK_ELEMENT = re.compile(r'<a class="wikilink" href="/exempel/([a-z0-9-]+)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 
-def mark_missing_links(html: str, existing: set[str]) -> str:
-    """Marks `[[slug]]` links whose target the reader cannot open."""
+def mark_missing_links(html: str, existing: set[str] | dict[str, str]) -> str:
+    """Marks `[[slug]]` links whose target the reader cannot open; a link written as a bare
+    slug shows the target's title when `existing` maps slugs to titles."""
+    titles = existing if isinstance(existing, dict) else {}
 
     def replace(match: re.Match) -> str:
-        slug = match.group(1)
-        if slug in existing:
-            return match.group(0)
-        return f'<a class="wikilink missing" title="Exemplet finns inte" href="/exempel/{slug}"'
+        slug, attributes, text = match.groups()
+        if slug not in existing:
+            return (f'<a class="wikilink missing" title="Exemplet finns inte" href="/exempel/{slug}"{attributes}>'
+                    f"{text}</a>")
+        if text == slug and slug in titles:
+            text = escape(titles[slug])
+        return f'<a class="wikilink" href="/exempel/{slug}"{attributes}>{text}</a>'
 
-    return _WIKILINK_ANCHOR.sub(replace, html)
+    return _WIKILINK_ELEMENT.sub(replace, html)
