@@ -65,7 +65,9 @@ def account_detail(username):
                 abort(400)
         except NotFound:
             abort(404)
-        except (ValidationError, NotAllowed, Conflict) as failure:
+        except NotAllowed as failure:
+            return render_template("error.html", status=403, message=failure.message), 403
+        except (ValidationError, Conflict) as failure:
             flash(failure.message, "error")
         else:
             services().pages.wait_for(position)
