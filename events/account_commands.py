@@ -51,7 +51,7 @@ class AccountCommands:
         raise NotAllowed("Din roll får inte hantera det här kontot.")
 
     def _role_and_organisation(self, role, organisation) -> tuple[str, str | None]:
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise ValidationError("Okänd roll.", "role")
         organisation = organisation or None
         if role == "member" and not organisation:

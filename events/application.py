@@ -237,10 +237,10 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         validation.reject_unknown(data, {"name", "kind", "municipality", "joined_on", "slug"})
         name = validation.text(data.get("name"), "name", max_length=120, required=True)
         kind = data.get("kind")
-        if kind not in ORGANISATION_KINDS:
+        if not isinstance(kind, str) or kind not in ORGANISATION_KINDS:
             raise ValidationError("kind: okänd typ av organisation.", "kind", allowed=sorted(ORGANISATION_KINDS))
         municipality = data.get("municipality") or None
-        if municipality is not None and municipality not in MUNICIPALITIES:
+        if municipality is not None and (not isinstance(municipality, str) or municipality not in MUNICIPALITIES):
             raise ValidationError("municipality: okänd kommun.", "municipality")
         joined_on = data.get("joined_on")
         joined_on = (validation.iso_date(joined_on, "joined_on") if joined_on is not None
@@ -285,7 +285,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         username = (username or "").strip()
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}", username):
             raise ValidationError("Användarnamn: 2–40 tecken, a–z, 0–9, punkt, bindestreck.", "username")
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise ValidationError("Okänd roll.", "role")
         if role == "member":
             if not organisation:

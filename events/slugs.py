@@ -19,4 +19,4 @@ def slugify(text: str, fallback: str = "exempel") -> str:
 
 
 def is_slug(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= MAX_SLUG_LENGTH + 10 and bool(SLUG_PATTERN.match(value))
+    return isinstance(value, str) and len(value) <= MAX_SLUG_LENGTH + 10 and bool(SLUG_PATTERN.fullmatch(value))

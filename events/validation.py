@@ -18,6 +18,8 @@ COMMENT_MAX = 500
 LABEL_MAX = 60
 LIST_MAX = 30
 ORGANISATIONS_MAX = 30
+EARLIEST_DATE = "1900-01-01"
+LATEST_DATE = "2100-12-31"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -102,7 +104,7 @@ def period(value) -> dict | None:
 def evaluation(value) -> str | None:
     if value is None or value == "":
         return None
-    if value not in EVALUATIONS:
+    if not isinstance(value, str) or value not in EVALUATIONS:
         raise ValidationError(f"evaluation: okänt värde {str(value)[:40]!r}.", "evaluation",
                               allowed=sorted(EVALUATIONS))
     return value
@@ -167,4 +169,6 @@ def iso_date(value, field: str) -> str:
         date.fromisoformat(value)
     except ValueError:
         raise ValidationError(f"{field}: {value} är inget giltigt datum.", field) from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"{field}: ange ett datum mellan {EARLIEST_DATE} och {LATEST_DATE}.", field)
     return value

@@ -40,4 +40,4 @@ def register_filters(app) -> None:
         return {"actor": g.get("actor")}
 
 
-from . import account, accounts, audit, changes, examples, organisations, register, search  # noqa: E402,F401
+from . import account, accounts, api_docs, audit, changes, examples, organisations, register, search  # noqa: E402,F401
