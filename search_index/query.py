@@ -151,9 +151,10 @@ class QueryBuilder:
             self.built.highlight_terms.update(heads)
             if heads:
                 found.append(Q.Or([Q.Term("text", t) for t in heads], boost=COMPOUND_BOOST))
-        split = self._split(term)
-        if split is not None:
-            found.append(split)
+        if not self.searcher.reader().doc_frequency("text", term):
+            split = self._split(term)
+            if split is not None:
+                found.append(split)
         return found
 
     def _is_modifier(self, part: str) -> bool:
@@ -162,9 +163,8 @@ class QueryBuilder:
                    for c in candidates)
 
     def _split(self, term: str) -> Q.Query | None:
-        """A compound typed as one word, found as its parts written close together, in order
-        ("hedersvåld" -> "hedersrelaterat våld"); such matches score nothing of their own, so
-        they rank below documents with the word itself."""
+        """A compound typed as one word that no example has, found as its parts written close
+        together, in order ("hedersvåld" -> "hedersrelaterat våld"), ranked low."""
         if len(term) < 2 * COMPOUND_MIN_MODIFIER + 1:
             return None
         reader = self.searcher.reader()
