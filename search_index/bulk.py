@@ -9,7 +9,11 @@ reads. Title, summary and body are analysed once for both `text` and `exact`. On
 additions are supported: it is for new, empty indexes.
 """
 
+from functools import cached_property
+
+from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, KEYWORD
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
@@ -46,6 +50,8 @@ class BulkSegmentWriter(SegmentWriter):
             length = 0
             if fieldname in analysed:
                 length = analysed[fieldname]
+            elif fieldname in self._plain_fields:
+                self._add_plain(fieldname, field, value, docnum)
             elif field.indexed:
                 terms = self._terms.setdefault(fieldname, {})
                 scorable = field.scorable
@@ -67,6 +73,41 @@ class BulkSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    @cached_property
+    def _plain_fields(self) -> dict[str, str]:
+        """Fields indexed without analysis: whole values (ID) or comma-separated ones (KEYWORD),
+        unscored, so their postings can be made directly."""
+        plain = {}
+        for name, field in self.schema.items():
+            if field.scorable or not field.indexed:
+                continue
+            if isinstance(field, ID) and isinstance(field.analyzer, IDTokenizer):
+                plain[name] = "whole"
+            elif isinstance(field, KEYWORD) and repr(field.analyzer) == repr(KEYWORD(commas=True, lowercase=False).analyzer):
+                plain[name] = "commas"
+        return plain
+
+    def _add_plain(self, fieldname: str, field, value: str, docnum: int) -> None:
+        boost = field.format.field_boost
+        terms = self._terms.setdefault(fieldname, {})
+        if self._plain_fields[fieldname] == "whole":
+            items = [(value.encode("utf-8"), 1.0 * boost, EMPTY)]
+        else:
+            counts: dict[str, int] = {}
+            for item in value.split(","):
+                item = item.strip()
+                if item:
+                    counts[item] = counts.get(item, 0) + 1
+            items = [(term.encode("utf-8"), count * boost, pack_uint(count)) for term, count in counts.items()]
+        for tbytes, weight, vbytes in items:
+            entry = terms.get(tbytes)
+            if entry is None:
+                terms[tbytes] = ([docnum], [weight], [vbytes])
+            else:
+                entry[0].append(docnum)
+                entry[1].append(weight)
+                entry[2].append(vbytes)
 
     def _analyse_text(self, fields: dict, docnum: int) -> dict[str, int]:
         """The `text` and `exact` fields from one analysis pass; returns their lengths."""
