@@ -170,8 +170,11 @@ __all__ = ["BulkSegmentWriter"]
 
 
 def _add_postings(postings, ids: list, weights: list, values: list, lengths: dict) -> None:
-    """What `W3PostingsWriter.add_posting` does one posting at a time, a block at a time."""
+    """What `W3PostingsWriter.add_posting` does one posting at a time, a block at a time.
+    A term's values are all empty (ID fields) or all not, so they go in or stay out together."""
     limit = postings._blocklimit
+    with_values = bool(values[0])
+    length_of = lengths.__getitem__ if lengths else None
     for start in range(0, len(ids), limit):
         if len(postings._ids) >= limit:
             postings._write_block()
@@ -179,17 +182,19 @@ def _add_postings(postings, ids: list, weights: list, values: list, lengths: dic
         chunk_weights = weights[start:start + limit]
         postings._ids.extend(chunk_ids)
         postings._weights.extend(chunk_weights)
-        postings._values.extend(v for v in values[start:start + limit] if v)
+        if with_values:
+            postings._values.extend(values[start:start + limit])
         heaviest = max(chunk_weights)
         if heaviest > postings._maxweight:
             postings._maxweight = heaviest
-        chunk_lengths = [n for n in (lengths.get(d, 0) for d in chunk_ids) if n]
-        if chunk_lengths:
-            shortest, longest = min(chunk_lengths), max(chunk_lengths)
-            if postings._minlength is None or shortest < postings._minlength:
-                postings._minlength = shortest
-            if longest > postings._maxlength:
-                postings._maxlength = longest
+        if length_of is not None:
+            chunk_lengths = [n for n in map(length_of, chunk_ids) if n]
+            if chunk_lengths:
+                shortest, longest = min(chunk_lengths), max(chunk_lengths)
+                if postings._minlength is None or shortest < postings._minlength:
+                    postings._minlength = shortest
+                if longest > postings._maxlength:
+                    postings._maxlength = longest
 
 
 _SINGLE_POSITIONS: dict[int, bytes] = {}
