@@ -13,6 +13,8 @@ import hashlib
 import sqlite3
 import threading
 
+from .local_sqlite import LocalSQLite
+
 GENESIS = bytes(32)
 BATCH = 2000
 
@@ -29,24 +31,16 @@ class AuditChain:
     def __init__(self, path: str, recorder):
         self.path = path
         self.recorder = recorder
-        self._local = threading.local()
+        self._sqlite = LocalSQLite(path)
         self._lock = threading.Lock()
         db = self._db()
         db.execute("CREATE TABLE IF NOT EXISTS links (position INTEGER PRIMARY KEY, link BLOB NOT NULL)")
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
+        return self._sqlite.connection()
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._sqlite.close()
 
     def _head(self) -> tuple[int, bytes]:
         row = self._db().execute("SELECT position, link FROM links ORDER BY position DESC LIMIT 1").fetchone()

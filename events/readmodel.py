@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from .examples import CONTENT_FIELDS
+from .local_sqlite import LocalSQLite
 from .permissions import Actor
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
@@ -85,7 +86,7 @@ class ReadModel(RegisterView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
-        self._local = threading.local()
+        self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row)
         self._apply_lock = threading.Lock()
         self._db().executescript(SCHEMA + REGISTER_SCHEMA)
         with self._connection() as db:
@@ -96,24 +97,13 @@ class ReadModel(RegisterView):
     # ---- connections -------------------------------------------------------------------
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=OFF")
-            self._local.db = db
-        return db
+        return self._sqlite.connection()
 
     def _connection(self):
         return _Transaction(self._db())
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._sqlite.close()
 
     # ---- following the log -------------------------------------------------------------
 

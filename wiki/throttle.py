@@ -6,8 +6,9 @@ folder counts them together.
 """
 
 import sqlite3
-import threading
 import time
+
+from events.local_sqlite import LocalSQLite
 
 MAX_FAILURES = 10
 WINDOW_SECONDS = 15 * 60
@@ -18,17 +19,12 @@ class SignInThrottle:
         self.path = path
         self.max_failures = max_failures
         self.window = window
-        self._local = threading.local()
+        self._sqlite = LocalSQLite(path)
         self._db().execute("CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL)")
         self._db().execute("CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at)")
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
+        return self._sqlite.connection()
 
     @staticmethod
     def keys(username: str, address: str | None) -> list[str]:
@@ -56,7 +52,4 @@ class SignInThrottle:
         self._db().execute("DELETE FROM failures WHERE key=?", (keys[0],))
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._sqlite.close()

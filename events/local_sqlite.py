@@ -1,0 +1,29 @@
+"""One SQLite connection per thread to a file in the data folder (WAL, autocommit)."""
+
+import sqlite3
+import threading
+
+
+class LocalSQLite:
+    def __init__(self, path: str, row_factory=None):
+        self.path = path
+        self.row_factory = row_factory
+        self._local = threading.local()
+
+    def connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if self.row_factory is not None:
+                db.row_factory = self.row_factory
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        """Closes this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
