@@ -17,7 +17,7 @@ from whoosh.fields import ID, KEYWORD
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import PART_SEPARATOR, analyze_parts
+from .analysis import PART_SEPARATOR, WORD, TextAnalyzer, analyze_parts, word_terms
 
 EMPTY = b""
 
@@ -140,7 +140,31 @@ class BulkSegmentWriter(SegmentWriter):
                 entry[2].append(pack_uint(count))
         self._lengths.setdefault("text", {})[docnum] = text_length
         self._lengths.setdefault("exact", {})[docnum] = exact_length
-        return {"text": text_length, "exact": exact_length}
+        lengths = {"text": text_length, "exact": exact_length}
+        if "title" in fields and isinstance(self.schema["title"].analyzer, TextAnalyzer):
+            lengths["title"] = self._analyse_title(fields["title"], docnum)
+        return lengths
+
+    def _analyse_title(self, title: str, docnum: int) -> int:
+        """The `title` field as `TextAnalyzer` and its `Frequency` format would index it."""
+        counts: dict[str, int] = {}
+        for word in WORD.findall(title):
+            term = word_terms(word.lower())[0]
+            if term:
+                counts[term] = counts.get(term, 0) + 1
+        boost = self.schema["title"].format.field_boost
+        terms = self._terms.setdefault("title", {})
+        for term, count in counts.items():
+            entry = terms.get(term)
+            if entry is None:
+                terms[term] = ([docnum], [count * boost], [pack_uint(count)])
+            else:
+                entry[0].append(docnum)
+                entry[1].append(count * boost)
+                entry[2].append(pack_uint(count))
+        length = sum(counts.values())
+        self._lengths.setdefault("title", {})[docnum] = length
+        return length
 
     def update_document(self, **fields):
         raise NotImplementedError("BulkSegmentWriter only adds documents to a new index")
