@@ -363,15 +363,6 @@ class ReadModel(RegisterView):
                                   list(slugs) + params).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def readable_slugs(self, actor: Actor, slugs: list[str]) -> set[str]:
-        if not slugs:
-            return set()
-        where, params = self._visibility(actor)
-        marks = ",".join("?" * len(slugs))
-        rows = self._db().execute(f"SELECT slug FROM examples e WHERE e.slug IN ({marks}) AND {where}",
-                                  list(slugs) + params).fetchall()
-        return {r[0] for r in rows}
-
     def version_content(self, example_id: str, version: int) -> dict | None:
         row = self._db().execute("SELECT content FROM example_versions WHERE example_id=? AND version=?",
                                  (example_id, version)).fetchone()

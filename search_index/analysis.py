@@ -40,10 +40,6 @@ def stem(word: str) -> str:
     return _stemmer.stem(word)
 
 
-def is_stop(word: str) -> bool:
-    return word in STOP or fold(word) in STOP_FOLDED
-
-
 @lru_cache(maxsize=300_000)
 def folded_term(word: str) -> str | None:
     """The folded, stemmed term of a lower-cased word, or None for a stop word."""

@@ -16,12 +16,11 @@ from whoosh import qparser, query as Q
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
-from .analysis import exact_term, fold, folded_term, is_stop, stem, words
+from .analysis import exact_term, fold, folded_term, stem, words
 from .segments import SegmentCaches
 
 KEYWORD_FIELDS = ("organisation", "violence_form", "goal", "municipality", "target_group", "year", "tag",
                   "measure_type")
-TEXT_ALIASES = {"body": "q", "summary": "q", "text": "q", "q": "q", "title": "title"}
 COMPOUND_BOOST = 0.3
 COMPOUND_MIN_STEM = 4
 COMPOUND_MIN_MODIFIER = 3
@@ -224,6 +223,3 @@ class QueryBuilder:
         target = "title" if fieldname == "title" else "text"
         return Q.Wildcard(target, folded)
 
-
-def is_stop_word(word: str) -> bool:
-    return is_stop(word.lower())

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
-from whoosh.query import Term
 
 from .bulk import write_fresh
 from .documents import FORMAT, TRACKING_ID, document, schema
@@ -157,6 +156,3 @@ class SearchIndex:
         searcher = self.searcher()
         return {fields["id"]: fields["state"]
                 for docnum, fields in searcher.reader().iter_docs() if fields.get("id") != TRACKING_ID}
-
-    def has(self, example_id: str) -> bool:
-        return bool(self.searcher().search(Term("id", example_id), limit=1))

@@ -163,7 +163,7 @@ def _render_form(values: dict, *, slug=None, error=None, preview=None, conflict=
 def _preview_html(body: str) -> str:
     html = render_markdown(body).html
     pages = services().pages
-    return mark_missing_links(html, pages.readable_slugs(g.actor, pages._link_targets(html)))
+    return mark_missing_links(html, pages.readable_titles(g.actor, pages._link_targets(html)))
 
 
 @bp.route("/nytt-exempel", methods=["GET", "POST"])

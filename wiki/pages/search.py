@@ -5,6 +5,7 @@ from flask import g, render_template, request, session, url_for
 from events.errors import ValidationError
 from events.readmodel import Behind
 
+from ..api import int_arg
 from ..search_params import search_request
 from ..services import services
 from . import bp
@@ -13,21 +14,11 @@ FACET_LABELS = {"violence_form": "Våldsform", "goal": "Nationellt mål", "organ
                 "municipality": "Kommun", "target_group": "Målgrupp", "year": "År"}
 
 
-def _int_arg(name, default=None, minimum=1, maximum=None, cap=None):
-    raw = request.args.get(name, "")
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
-        raise ValidationError(f"{name}: måste vara ett heltal.", name)
-    value = max(minimum, int(raw))
-    return min(value, cap) if cap else value
-
-
 @bp.get("/sok")
 def search():
     behind = False
     try:
-        search = search_request(request.args, g.actor, _int_arg)
+        search = search_request(request.args, g.actor, int_arg)
     except ValidationError as error:
         return render_template("search.html", error=error.message, result=None, args={}, facet_labels=FACET_LABELS,
                                organisation_names={}), 400
