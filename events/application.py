@@ -3,11 +3,11 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from . import validation
 from .accounts import Account
@@ -37,26 +37,53 @@ class ExampleWritten:
     changed: bool = True
 
 
-def store_environment(data_dir: str, event_store: str = "sqlite", create_tables: bool = True) -> dict:
-    """The library's settings for the configured event store (`WIKI_EVENT_STORE`)."""
-    env = {"CREATE_TABLE": "y" if create_tables else "n"}
+POSTGRES_SCHEMA_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def is_postgres(event_store: str) -> bool:
+    return urlparse(event_store or "").scheme in ("postgresql", "postgres")
+
+
+def store_environment(data_dir: str, event_store: str = "sqlite", create_tables: bool | None = None) -> dict:
+    """The library's settings for the configured event store (`WIKI_EVENT_STORE`).
+
+    The embedded SQLite store creates its tables on first use. PostgreSQL tables are
+    created once by `db init`: server processes creating them concurrently fail, so they
+    don't unless `create_tables` says so. `postgresql://…/db?schema=NAME` keeps the wiki's
+    tables in their own schema.
+    """
     if event_store in ("", "sqlite"):
-        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
-                   SQLITE_DBNAME=f"{data_dir}/events.sqlite", SQLITE_LOCK_TIMEOUT="30")
-        return env
+        return {"CREATE_TABLE": "n" if create_tables is False else "y",
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": f"{data_dir}/events.sqlite", "SQLITE_LOCK_TIMEOUT": "30"}
     url = urlparse(event_store)
-    if url.scheme not in ("postgresql", "postgres") or not url.path.strip("/"):
+    if not is_postgres(event_store) or not url.path.strip("/"):
         raise ValueError("WIKI_EVENT_STORE must be 'sqlite' or postgresql://user:pw@host:port/db")
-    env.update(
-        PERSISTENCE_MODULE="eventsourcing.postgres",
-        POSTGRES_DBNAME=unquote(url.path.strip("/")),
-        POSTGRES_HOST=url.hostname or "127.0.0.1",
-        POSTGRES_PORT=str(url.port or 5432),
-        POSTGRES_USER=unquote(url.username or ""),
-        POSTGRES_PASSWORD=unquote(url.password or ""),
-        POSTGRES_LOCK_TIMEOUT="10",
-    )
-    return env
+    options = parse_qs(url.query)
+    unknown = set(options) - {"schema", "pool_size"}
+    if unknown:
+        raise ValueError(f"WIKI_EVENT_STORE: unknown option {sorted(unknown)[0]!r}")
+    schema = options.get("schema", [""])[-1]
+    if schema and not POSTGRES_SCHEMA_PATTERN.fullmatch(schema):
+        raise ValueError("WIKI_EVENT_STORE: schema must be lower-case letters, digits and _")
+    pool_size = options.get("pool_size", ["5"])[-1]
+    if not pool_size.isdigit() or not 1 <= int(pool_size) <= 100:
+        raise ValueError("WIKI_EVENT_STORE: pool_size must be 1-100")
+    return {
+        "CREATE_TABLE": "y" if create_tables else "n",
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(url.path.strip("/")),
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or ""),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": pool_size,
+        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+    }
 
 
 class Wiki(AccountCommands, RegisterCommands, Application):
@@ -348,3 +375,29 @@ class Wiki(AccountCommands, RegisterCommands, Application):
 
     def position(self) -> int:
         return self._position()
+
+    def store_ready(self) -> bool:
+        """Whether the store's tables exist (PostgreSQL needs `db init` once)."""
+        try:
+            self.recorder.max_notification_id()
+        except PersistenceError:
+            return False
+        datastore = getattr(self.recorder, "datastore", None)
+        if hasattr(datastore, "register_type_adapters"):
+            datastore.register_type_adapters()  # types created since this process started
+        return True
+
+
+def init_store(data_dir: str, event_store: str) -> None:
+    """Creates the store's schema (PostgreSQL) and tables; safe to run again."""
+    if is_postgres(event_store):
+        env = store_environment(data_dir, event_store, create_tables=False)
+        import psycopg
+        from psycopg import sql
+        with psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+                             port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+                             password=env["POSTGRES_PASSWORD"], autocommit=True) as connection:
+            if env["POSTGRES_SCHEMA"]:
+                connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(env["POSTGRES_SCHEMA"])))
+    Wiki(env=store_environment(data_dir, event_store, create_tables=True)).close()

@@ -199,14 +199,25 @@ class BackgroundFollower:
 
 
 def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.Event, poll: float = 0.05,
-                   wait_for_lock: bool = True) -> None:
-    """The `index follow` command's loop: waits for the lock, then follows until `stop`."""
+                   wait_for_lock: bool = True, log=None) -> None:
+    """The `index follow` command's loop: waits for the lock, then follows until `stop`.
+
+    An error (the store unreachable for a while, say) is logged and retried after a pause;
+    the index's own position makes the retry apply nothing twice.
+    """
     while not lock.acquire():
         if not wait_for_lock or stop.wait(1.0):
             return
     try:
         while not stop.is_set():
-            if not follower.run_once():
+            try:
+                caught_up = not follower.run_once()
+            except Exception as error:  # noqa: BLE001 - keep following; log and back off
+                if log:
+                    log(f"search index follower: {error!r}")
+                stop.wait(1.0)
+                continue
+            if caught_up:
                 stop.wait(poll)
     finally:
         lock.release()

@@ -1,9 +1,9 @@
-"""Fixtures: a real app on a real SQLite event store in a temporary folder."""
+"""Fixtures: a real app on a real event store (SQLite, or PostgreSQL: see stores.py) in a temporary folder."""
 
 import pytest
 
 from events.permissions import Actor
-from wiki import create_app
+from stores import make_app
 
 PASSWORD = "losenord-123"
 
@@ -52,7 +52,7 @@ class World:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True})
+    app = make_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True})
     yield app
     app.extensions["lansgrupp"].close()
 

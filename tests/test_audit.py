@@ -11,7 +11,8 @@ import pytest
 
 from events.audit import AuditChain
 from events.people import Person
-from wiki import create_app
+from events.application import is_postgres
+from stores import make_app
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -75,7 +76,33 @@ def all_events(world, username="gun", **filters):
         after = response.json["next"]
 
 
+class PostgresStore:
+    """The tests' SQL on the PostgreSQL log: `stored_events`/`rowid` name its table and position."""
+
+    def __init__(self, url: str):
+        import psycopg
+        base, _, query = url.partition("?schema=")
+        self.table = f"{query}.wiki_events"
+        self.connection = psycopg.connect(base)
+
+    def execute(self, statement: str, params=()):
+        statement = (statement.replace("stored_events", self.table).replace("rowid", "notification_id")
+                     .replace("?", "%s"))
+        return self.connection.execute(statement, params)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        if kind is None:
+            self.connection.commit()
+        self.connection.close()
+
+
 def store(world):
+    """The stored log itself, to tamper with as someone with access to the database would."""
+    if is_postgres(world.app.config["EVENT_STORE"]):
+        return PostgresStore(world.app.config["EVENT_STORE"])
     return sqlite3.connect(Path(world.app.config["DATA_DIR"]) / "events.sqlite", timeout=30)
 
 
@@ -85,8 +112,9 @@ def kept_links(world):
 
 def row(world, position):
     with store(world) as db:
-        return db.execute("SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?",
-                          (position,)).fetchone()
+        found = db.execute("SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?",
+                           (position,)).fetchone()
+        return found and tuple(bytes(v) if isinstance(v, memoryview) else v for v in found)
 
 
 def cli_verify(app, digest_=None):
@@ -104,7 +132,7 @@ def fresh_app(world):
     opened = []
 
     def open_():
-        app = create_app({"DATA_DIR": world.app.config["DATA_DIR"], "TESTING": True, "INDEX_FOLLOWER": "none"})
+        app = make_app({"DATA_DIR": world.app.config["DATA_DIR"], "TESTING": True, "INDEX_FOLLOWER": "none"})
         opened.append(app)
         return app
 
@@ -354,6 +382,8 @@ def test_truncating_and_appending_again_is_caught_against_a_digest(world):
     last = d["position"]
     with store(world) as db:
         db.execute("DELETE FROM stored_events WHERE rowid>?", (last - 3,))
+        if isinstance(db, PostgresStore):
+            db.execute(f"SELECT setval(pg_get_serial_sequence('{db.table}', 'notification_id'), ?)", (last - 3,))
     with kept_links(world) as db:
         db.execute("DELETE FROM links WHERE position>?", (last - 3,))
     # new events take the deleted positions

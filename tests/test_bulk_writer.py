@@ -8,6 +8,8 @@ from bench.corpus import generate
 from search_index.search import Searcher, SearchRequest, Visibility
 from search_index.store import SearchIndex
 
+pytestmark = pytest.mark.store_independent
+
 
 def states(count: int) -> list[dict]:
     result = []

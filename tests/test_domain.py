@@ -228,9 +228,9 @@ def _edit_in_another_process(data_dir, slug, index, barrier, results):
     try:
         from events.errors import EditConflict as Conflict
         from events.permissions import Actor as Who
-        from wiki import create_app
+        from stores import make_app
 
-        app = create_app({"DATA_DIR": data_dir, "TESTING": True})
+        app = make_app({"DATA_DIR": data_dir, "TESTING": True})
         wiki = app.extensions["lansgrupp"].wiki
         barrier.wait(timeout=60)
         try:

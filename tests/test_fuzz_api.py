@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conftest import World
-from wiki import create_app
+from stores import make_app
 from wiki.api.openapi import document
 
 WHO = ("anonym", "samordnare", "medlem")
@@ -95,7 +95,7 @@ class FuzzWorld(World):
 @pytest.fixture(scope="module")
 def fuzz(tmp_path_factory):
     # TESTING off: an unhandled exception must become the 500 a client would get, not a traceback here.
-    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("fuzz") / "data"), "TESTING": False})
+    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("fuzz") / "data"), "TESTING": False})
     world = FuzzWorld(app)
     world.populate()
     services = world.services

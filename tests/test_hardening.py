@@ -11,7 +11,7 @@ from flask import url_for
 
 from tests.conftest import PASSWORD
 from tests.test_role_matrix import MATRIX, Objects
-from wiki import create_app
+from stores import make_app
 
 WINDOW = 15 * 60
 
@@ -92,17 +92,18 @@ def test_throttled_sign_in_issues_no_token(world):
 def _old_failures(world, key, seconds_ago, count=10):
     """Failures recorded `seconds_ago`, as the throttle's own store keeps them."""
     at = time.time() - seconds_ago
-    world.services.throttle._db().executemany("INSERT INTO failures VALUES (?, ?)", [(key, at)] * count)
+    world.services.throttle.failures.add([key] * count, at, forget_before=0)
 
 
 def test_failures_older_than_fifteen_minutes_do_not_count(world):
-    _old_failures(world, "account:maja", WINDOW + 60)
-    _old_failures(world, "address:10.8.0.1", WINDOW + 60)
+    account, address = world.services.throttle.keys("maja", "10.8.0.1")
+    _old_failures(world, account, WINDOW + 60)
+    _old_failures(world, address, WINDOW + 60)
     assert api_sign_in(world, "maja", PASSWORD, "10.8.0.1").status_code == 201
 
 
 def test_retry_after_says_when_the_window_has_room_again(world):
-    _old_failures(world, "account:maja", WINDOW - 60)
+    _old_failures(world, world.services.throttle.keys("maja", "10.8.0.2")[0], WINDOW - 60)
     response = api_sign_in(world, "maja", PASSWORD, "10.8.0.2")
     assert_throttled(response, api=True)
     assert 1 <= int(response.headers["Retry-After"]) <= 61
@@ -357,7 +358,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(world):
 
 
 def test_session_cookie_is_secure_when_configured(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path / "secure"), "TESTING": True, "SESSION_COOKIE_SECURE": True})
+    app = make_app({"DATA_DIR": str(tmp_path / "secure"), "TESTING": True, "SESSION_COOKIE_SECURE": True})
     try:
         app.extensions["lansgrupp"].wiki.create_account("maja", "admin", None, PASSWORD)
         client = app.test_client()

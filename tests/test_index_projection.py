@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from events.permissions import Actor
-from wiki import create_app
+from stores import make_app
 
 ROOT = Path(__file__).resolve().parents[1]
 COORDINATOR = Actor("eva", "coordinator", None)
@@ -21,7 +21,7 @@ COORDINATOR = Actor("eva", "coordinator", None)
 @pytest.fixture
 def quiet_app(tmp_path):
     """An app whose process runs no follower of its own (the tests drive it)."""
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "INDEX_FOLLOWER": "none"})
+    app = make_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "INDEX_FOLLOWER": "none"})
     app.extensions["lansgrupp"].wiki.register_organisation(
         COORDINATOR, {"name": "Falu kommun", "kind": "kommun", "joined_on": "2010-01-01"})
     yield app
@@ -95,8 +95,9 @@ def test_rebuild_swaps_in_a_new_folder_while_searches_keep_answering(quiet_app):
     assert after["total"] == before["total"] and after["facets"] == before["facets"]
 
 
-def _follower(data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "WIKI_DATA_DIR": data_dir, "WIKI_INDEX_FOLLOWER": "none"}
+def _follower(app) -> subprocess.Popen:
+    env = {**os.environ, "WIKI_DATA_DIR": app.config["DATA_DIR"], "WIKI_EVENT_STORE": app.config["EVENT_STORE"],
+           "WIKI_INDEX_FOLLOWER": "none"}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wiki", "index", "follow",
                              "--batch", "5", "--poll", "0.01"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -104,12 +105,11 @@ def _follower(data_dir: str) -> subprocess.Popen:
 
 def test_kill_9_at_random_moments_loses_and_duplicates_nothing(quiet_app):
     services = quiet_app.extensions["lansgrupp"]
-    data_dir = quiet_app.config["DATA_DIR"]
     rng = random.Random(4)
     kills = 0
     for _ in range(12):
         write_events(services.wiki, rng, examples=6, edits=10)
-        process = _follower(data_dir)
+        process = _follower(quiet_app)
         time.sleep(rng.uniform(0.3, 1.2))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)

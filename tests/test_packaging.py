@@ -5,6 +5,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.store_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from wiki import create_app
+from stores import make_app
 
 
 def test_deleting_the_read_model_rebuilds_it_from_the_log(tmp_path, world):
@@ -16,7 +16,7 @@ def test_deleting_the_read_model_rebuilds_it_from_the_log(tmp_path, world):
     world.services.close()
     for suffix in ("", "-wal", "-shm"):
         Path(data_dir, "pages.sqlite" + suffix).unlink(missing_ok=True)
-    fresh = create_app({"DATA_DIR": data_dir, "TESTING": True})
+    fresh = make_app({"DATA_DIR": data_dir, "TESTING": True})
     try:
         client = fresh.test_client()
         token = client.post("/api/v1/tokens", json={"username": "eva", "password": "losenord-123"}).json["token"]
@@ -31,7 +31,7 @@ def test_deleting_the_read_model_rebuilds_it_from_the_log(tmp_path, world):
 
 def test_a_second_process_sees_writes_of_the_first(world):
     """Two app instances on one data folder (as two server processes would be)."""
-    other = create_app({"DATA_DIR": world.app.config["DATA_DIR"], "TESTING": True})
+    other = make_app({"DATA_DIR": world.app.config["DATA_DIR"], "TESTING": True})
     try:
         client = other.test_client()
         slug = world.example("maja", title="Delad läsmodell")

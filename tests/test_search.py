@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import World
-from wiki import create_app
+from stores import make_app
 
 # key -> (author, published?, fields), created (and published) in this order. Facets never enter the
 # text: only title, summary and body do. Where a case compares two examples, the one that should rank
@@ -134,7 +134,7 @@ VISIBLE = {
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """One app for the module, with the organisations, accounts and corpus above, indexed."""
-    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("search") / "data"), "TESTING": True})
+    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("search") / "data"), "TESTING": True})
     w = World(app)
     w.falun = w.organisation("Falu kommun", "kommun", "Falun")
     w.mora = w.organisation("Mora kommun", "kommun", "Mora")

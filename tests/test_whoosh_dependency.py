@@ -5,10 +5,14 @@ import subprocess
 import sys
 from importlib.metadata import version
 
+import pytest
+
 import search_index  # noqa: F401  (imports Whoosh with its warnings silenced)
 from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Every, Term
+
+pytestmark = pytest.mark.store_independent
 
 
 def test_whoosh_is_the_pinned_2_7_4():

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.conftest import World
-from wiki import create_app
+from stores import make_app
 
 VECTORS = [
     # script elements in many spellings
@@ -239,7 +239,7 @@ def _example_fields(marker: str, vector: str, link_to: str | None) -> dict:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("xss") / "data"), "TESTING": True})
+    app = make_app({"DATA_DIR": str(tmp_path_factory.mktemp("xss") / "data"), "TESTING": True})
     world = World(app)
     world.falun = world.organisation("Falu kommun", "kommun", "Falun")
     world.account("maja", "member", world.falun)
@@ -458,7 +458,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 def _register_world(tmp_path, name, texts):
-    app = create_app({"DATA_DIR": str(tmp_path / name), "TESTING": True})
+    app = make_app({"DATA_DIR": str(tmp_path / name), "TESTING": True})
     world = World(app)
     world.account("eva", "coordinator")
     slugs, people = [], []

@@ -29,6 +29,13 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _flag(value) -> bool | None:
+    """A yes/no setting; None when unset."""
+    if value is None or value == "":
+        return None
+    return str(value).lower() in ("1", "y", "yes", "true")
+
+
 def _serving_with_flask_run() -> bool:
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "run"
@@ -46,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATA_DIR=str(data_dir),
         EVENT_STORE=os.environ.get("WIKI_EVENT_STORE", "sqlite"),
-        CREATE_TABLES=os.environ.get("WIKI_CREATE_TABLES", "y"),
+        CREATE_TABLES=os.environ.get("WIKI_CREATE_TABLES"),
         SECRET_KEY=_secret_key(data_dir),
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -65,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("INDEX_FOLLOWER", os.environ.get("WIKI_INDEX_FOLLOWER", "thread"))
     app.extensions["lansgrupp"] = Services.open(
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
-        create_tables=app.config["CREATE_TABLES"] not in ("n", "no", "0", False),
+        create_tables=_flag(app.config["CREATE_TABLES"]),
         run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning)
 
     if _serving_with_flask_run():
@@ -73,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.before_request
     def start_index_follower():
+        app.extensions["lansgrupp"].ensure_ready()
         app.extensions["lansgrupp"].ensure_follower()
 
     @app.after_request

@@ -1,5 +1,6 @@
 """`flask --app wiki …` commands: users, demo data, the store."""
 
+import functools
 import json
 import sys
 
@@ -9,7 +10,7 @@ from flask.cli import AppGroup
 
 from events.errors import DomainError
 
-from .services import services
+from .services import StoreNotReady, services
 
 users = AppGroup("users", help="Konton.")
 demo = AppGroup("demo", help="Demodata.")
@@ -18,11 +19,40 @@ index = AppGroup("index", help="Sökindexet.")
 audit = AppGroup("audit", help="Granskning: hashkedjan över händelseloggen.")
 
 
+def needs_store(command=None, *, create: bool = False):
+    """Stops a command with a clear message when the store's tables are missing; one-off
+    commands that write (`create=True`) create them instead, as `db init` would."""
+    if command is None:
+        return functools.partial(needs_store, create=create)
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        try:
+            services().ensure_ready()
+        except StoreNotReady:
+            if not create:
+                raise click.ClickException(
+                    "Händelselagret saknar tabeller: kör först flask --app wiki db init.") from None
+            _init_store()
+            click.echo("Händelselagrets tabeller skapades (som med db init).", err=True)
+        return command(*args, **kwargs)
+    return checked
+
+
+def _init_store() -> None:
+    from events.application import init_store
+    init_store(current_app.config["DATA_DIR"], current_app.config["EVENT_STORE"])
+    services().throttle.failures.create_tables()
+    services().ready = False
+    services().ensure_ready()
+
+
 @users.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["member", "coordinator", "auditor", "admin"]))
 @click.option("--organisation", default=None, help="Organisationens slug (krävs för member).")
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in.")
+@needs_store(create=True)
 def create_user(username, role, organisation, password_stdin):
     """Skapar ett konto."""
     if password_stdin:
@@ -38,6 +68,7 @@ def create_user(username, role, organisation, password_stdin):
 
 
 @demo.command("load")
+@needs_store(create=True)
 def load_demo():
     """Läser in organisationerna, påhittade personer och lärande exempel (kan köras flera gånger)."""
     from .demo import load
@@ -48,13 +79,12 @@ def load_demo():
 @db.command("init")
 def init_store():
     """Skapar händelselagrets tabeller (behövs en gång för PostgreSQL)."""
-    from events.application import Wiki, store_environment
-    app = Wiki(env=store_environment(current_app.config["DATA_DIR"], current_app.config["EVENT_STORE"], True))
-    app.close()
+    _init_store()
     click.echo("Tabellerna finns.")
 
 
 @db.command("rebuild-pages")
+@needs_store
 def rebuild_pages():
     """Bygger om läsmodellen (sidorna) från händelseloggen."""
     position = services().pages.rebuild()
@@ -62,6 +92,7 @@ def rebuild_pages():
 
 
 @index.command("status")
+@needs_store
 def index_status():
     """Visar händelseloggens och sökindexets position."""
     log_position = services().wiki.position()
@@ -72,6 +103,7 @@ def index_status():
 
 
 @index.command("rebuild")
+@needs_store
 def index_rebuild():
     """Bygger ett nytt sökindex från händelseloggen och byter till det; sökningen svarar under tiden."""
     head = services().wiki.position()
@@ -83,6 +115,7 @@ def index_rebuild():
 @index.command("follow")
 @click.option("--poll", default=0.1, show_default=True, help="Sekunder mellan kontrollerna av loggen.")
 @click.option("--batch", default=500, show_default=True, help="Högst så många händelser per indexering.")
+@needs_store
 def index_follow(poll, batch):
     """Håller sökindexet uppdaterat tills processen stoppas."""
     import signal
@@ -97,11 +130,12 @@ def index_follow(poll, batch):
     follower = services().follower
     follower.batch = max(1, batch)
     click.echo("Följer händelseloggen (Ctrl+C avslutar)…")
-    follow_forever(follower, background.lock, stop, poll=poll)
+    follow_forever(follower, background.lock, stop, poll=poll, log=lambda message: click.echo(message, err=True))
     click.echo(f"Stoppad vid position {services().index.position()}.")
 
 
 @audit.command("digest")
+@needs_store
 def audit_digest():
     """Skriver kedjans huvud som en rad JSON: {"position": N, "sha256": "…"}."""
     click.echo(json.dumps(services().audit.digest()))
@@ -109,6 +143,7 @@ def audit_digest():
 
 @audit.command("verify")
 @click.option("--digest", "digest_json", default=None, help='En tidigare digest: {"position": N, "sha256": "…"}.')
+@needs_store
 def audit_verify(digest_json):
     """Kontrollerar att den lagrade loggen är oförändrad; avslutar med 1 och första felaktiga position annars."""
     digest = None
@@ -128,6 +163,7 @@ def audit_verify(digest_json):
 
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@needs_store
 def audit_export(fmt):
     """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett) till standard ut."""
     from .audit_export import membership_rows, to_csv, to_jsonl

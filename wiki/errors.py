@@ -1,13 +1,14 @@
 """Errors in the contract's shape: JSON for the API, a readable Swedish page elsewhere."""
 
 from flask import jsonify, render_template, request
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import InterfaceError, OperationalError
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from events.readmodel import Behind
 
+from .services import StoreNotReady
 from .signin import Throttled
 
 STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409}
@@ -82,7 +83,19 @@ def register(app) -> None:
         response.headers["Retry-After"] = "1"
         return response
 
+    @app.errorhandler(StoreNotReady)
+    def on_store_not_ready(error: StoreNotReady):
+        app.logger.error("%s", error)
+        message = "Händelselagret saknar tabeller: kör flask --app wiki db init."
+        if is_api():
+            response = error_json(503, "not_ready", message)
+        else:
+            response = app.make_response((render_template("error.html", status=503, message=message), 503))
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def on_store_busy(error: OperationalError):
         app.logger.warning("event store busy: %s", error)
         if is_api():

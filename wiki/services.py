@@ -6,16 +6,20 @@ from pathlib import Path
 
 from flask import current_app
 
-from events.application import Wiki, store_environment
+from events.application import Wiki, is_postgres, store_environment
 from events.audit import AuditChain
 from events.readmodel import Behind, ReadModel
 from search_index import SearchIndex
 from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
 from search_index.search import Searcher
 
-from .throttle import SignInThrottle
+from .throttle import PostgresFailures, SignInThrottle, SQLiteFailures
 
 LOCK_RETRY_SECONDS = 5.0
+
+
+class StoreNotReady(Exception):
+    """The event store's tables are missing: `flask --app wiki db init` creates them."""
 
 
 @dataclass
@@ -29,18 +33,25 @@ class Services:
     follower: IndexFollower
     background: BackgroundFollower
     run_follower: bool = True
+    ready: bool = False
     _last_lock_attempt: float = field(default=0.0)
 
     @classmethod
-    def open(cls, data_dir: str, event_store: str, create_tables: bool = True,
+    def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
              run_follower: bool = True, log=None) -> "Services":
         wiki = Wiki(env=store_environment(data_dir, event_store, create_tables))
+        if is_postgres(event_store):
+            failures = PostgresFailures(wiki.recorder.datastore)
+            if create_tables:
+                failures.create_tables()
+        else:
+            failures = SQLiteFailures(str(Path(data_dir) / "throttle.sqlite"))
         pages = ReadModel(str(Path(data_dir) / "pages.sqlite"), wiki)
         index = SearchIndex(Path(data_dir) / "search")
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
         audit = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
-        throttle = SignInThrottle(str(Path(data_dir) / "throttle.sqlite"))
+        throttle = SignInThrottle(failures)
         return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), audit=audit, throttle=throttle,
                    follower=follower, background=background, run_follower=run_follower)
 
@@ -48,6 +59,13 @@ class Services:
         """Brings the read model and the audit chain up to the log."""
         self.pages.catch_up()
         self.audit.update()
+
+    def ensure_ready(self) -> None:
+        """Checks once per process that the store's tables exist."""
+        if not self.ready:
+            if not self.wiki.store_ready():
+                raise StoreNotReady("event store has no tables: run `flask --app wiki db init`")
+            self.ready = True
 
     def ensure_follower(self) -> None:
         """Starts this process's index follower if no other process on this data folder runs one."""
