@@ -280,7 +280,7 @@ def main() -> int:
     args = parser.parse_args()
     settings = Settings(args.clients, args.seconds, args.workers, not args.no_faults)
     scratch = Path(tempfile.mkdtemp(prefix="wiki-load-"))
-    pg_folder = scratch / "postgres"
+    pg_folder = Path(tempfile.mkdtemp(prefix="wiki-load-pg-"))  # its own: the server's user must reach it
     try:
         stores = [args.store]
         if args.both:
@@ -305,8 +305,9 @@ def main() -> int:
                   f"{summaries[1]['per_second'] / summaries[0]['per_second']:.2f}")
         return 0 if all(s["ok"] for s in summaries) else 1
     finally:
-        if pg_folder.exists():
+        if (pg_folder / "data").exists():
             subprocess.run([str(ROOT / "scripts" / "postgres"), "stop", str(pg_folder)], check=False)
+        shutil.rmtree(pg_folder, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
