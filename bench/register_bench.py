@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from events.membership import Roster  # noqa: E402
-from events.people import Person  # noqa: E402
 from events.permissions import Actor  # noqa: E402
 from wiki import create_app  # noqa: E402
 
@@ -107,7 +106,8 @@ def main():
         existing = services.wiki.position()
         started = time.perf_counter()
         while services.wiki.position() < args.events:
-            services.wiki.save(*[Person(name=f"P{n}", email="", phone="", title="", actor="bench") for n in range(200)])
+            services.wiki.save(*[services.wiki.new_person({"name": f"P{n}", "email": "", "phone": "", "title": ""},
+                                                          "bench") for n in range(200)])
         print(f"\nwrote {services.wiki.position() - existing} more events in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         digest = services.audit.digest()

@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from . import validation
 from .accounts import Account
 from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from .messages import msg
 from .passwords import hash_password, verify_password
 from .permissions import Actor
 from .vocabulary import ROLES
@@ -23,9 +24,10 @@ COORDINATOR_MANAGES = ("member", "auditor")
 
 def check_password_rules(password) -> str:
     if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise ValidationError(f"Lösenordet måste ha {PASSWORD_MIN}–{PASSWORD_MAX} tecken.", "password")
+        raise ValidationError(msg("Lösenordet måste ha %(min)s–%(max)s tecken.",
+                                  min=PASSWORD_MIN, max=PASSWORD_MAX), "password")
     if not validation.is_valid_text(password):
-        raise ValidationError("Lösenordet innehåller ogiltiga tecken.", "password")
+        raise ValidationError(msg("Lösenordet innehåller ogiltiga tecken."), "password")
     return password
 
 
@@ -34,30 +36,31 @@ class AccountCommands:
 
     def get_account(self, username: str) -> Account:
         if not isinstance(username, str) or not USERNAME.fullmatch(username):
-            raise NotFound("Kontot finns inte.")
+            raise NotFound(msg("Kontot finns inte."))
         try:
             return self.repository.get(Account.create_id(username))
         except AggregateNotFoundError:
-            raise NotFound("Kontot finns inte.") from None
+            raise NotFound(msg("Kontot finns inte.")) from None
 
     @staticmethod
     def _may_manage(actor: Actor, role: str) -> None:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in först.")
+            raise NotSignedIn(msg("Logga in först."))
         if actor.role == "admin":
             return
         if actor.role == "coordinator" and role in COORDINATOR_MANAGES:
             return
-        raise NotAllowed("Din roll får inte hantera det här kontot.")
+        raise NotAllowed(msg("Din roll får inte hantera det här kontot."))
 
     def _role_and_organisation(self, role, organisation) -> tuple[str, str | None]:
         if not isinstance(role, str) or role not in ROLES:
-            raise ValidationError("Okänd roll.", "role")
+            raise ValidationError(msg("Okänd roll."), "role")
         organisation = organisation or None
         if role == "member" and not organisation:
-            raise ValidationError("En medlem måste höra till en organisation.", "organisation")
+            raise ValidationError(msg("En medlem måste höra till en organisation."), "organisation")
         if organisation is not None and not self.organisation_exists(organisation):
-            raise ValidationError(f"Organisationen {str(organisation)[:60]} finns inte.", "organisation")
+            raise ValidationError(msg("Organisationen %(slug)s finns inte.", slug=str(organisation)[:60]),
+                                  "organisation")
         return role, organisation
 
     def register_account(self, actor: Actor, username: str, role: str, organisation: str | None,
@@ -73,7 +76,7 @@ class AccountCommands:
         self._may_manage(actor, role)
         role, organisation = self._role_and_organisation(role, organisation)
         if account.username == actor.username and role != account.role:
-            raise NotAllowed("Du kan inte ändra din egen roll.")
+            raise NotAllowed(msg("Du kan inte ändra din egen roll."))
         if (role, organisation) == (account.role, account.organisation):
             return self.position()
         if role == account.role:
@@ -86,7 +89,7 @@ class AccountCommands:
         account = self.get_account(username)
         self._may_manage(actor, account.role)
         if account.username == actor.username:
-            raise NotAllowed("Du kan inte stänga av ditt eget konto.")
+            raise NotAllowed(msg("Du kan inte stänga av ditt eget konto."))
         if account.disabled == disabled:
             return self.position()
         if disabled:
@@ -104,10 +107,10 @@ class AccountCommands:
 
     def change_own_password(self, actor: Actor, current: str, new_password: str) -> int:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in först.")
+            raise NotSignedIn(msg("Logga in först."))
         account = self.get_account(actor.username)
         if not isinstance(current, str) or not verify_password(current, account.password_hash):
-            raise ValidationError("Det nuvarande lösenordet stämmer inte.", "current_password")
+            raise ValidationError(msg("Det nuvarande lösenordet stämmer inte."), "current_password")
         account.change_password(password_hash=hash_password(check_password_rules(new_password)),
                                 actor=actor.username)
         return self._save_account(account)
@@ -116,4 +119,4 @@ class AccountCommands:
         try:
             return self.save(account)[-1].notification.id
         except IntegrityError:
-            raise Conflict("Kontot ändrades samtidigt; försök igen.") from None
+            raise Conflict(msg("Kontot ändrades samtidigt; försök igen.")) from None

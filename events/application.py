@@ -1,5 +1,6 @@
 """The wiki application: the only way commands enter the event log."""
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -8,15 +9,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.postgres import PostgresDatastore
 
 from . import validation
 from .accounts import Account
 from .errors import Conflict, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
+from .messages import msg
 from .organisations import Organisation
 from .account_commands import AccountCommands, check_password_rules
 from .register import RegisterCommands
 from .passwords import hash_password, new_token, token_hash, verify_password
+from .personal_data import PostgresPersonKeys, SQLitePersonKeys
 from .permissions import (
     Actor, can_archive_example, can_create_example, can_edit_example,
     can_manage_organisations, can_publish_example, can_read_example,
@@ -90,25 +94,44 @@ class Wiki(AccountCommands, RegisterCommands, Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person_keys = self._open_person_keys()
+
+    def _open_person_keys(self):
+        """The key table beside the store: PostgreSQL's schema, or `keys.sqlite` in the data folder."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            keys = PostgresPersonKeys(datastore)
+            if self.env.get("CREATE_TABLE", "y").lower() in ("y", "yes", "true", "1"):
+                keys.create_tables()
+            return keys
+        folder = os.path.dirname(os.path.abspath(self.env.get("SQLITE_DBNAME")))
+        return SQLitePersonKeys(os.path.join(folder, "keys.sqlite"))
+
+    def close(self) -> None:
+        self.person_keys.close()
+        super().close()
+
     # ---- learning examples -------------------------------------------------------------
 
     def create_example(self, actor: Actor, data: dict) -> ExampleWritten:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in för att skriva exempel.")
+            raise NotSignedIn(msg("Logga in för att skriva exempel."))
         if not can_create_example(actor):
-            raise NotAllowed("Din roll får inte skriva exempel.")
+            raise NotAllowed(msg("Din roll får inte skriva exempel."))
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         validation.reject_unknown(data, set(CONTENT_FIELDS) | {"comment"})
         if "title" not in data:
-            raise ValidationError("title: får inte vara tomt.", "title")
+            raise ValidationError(msg("title: får inte vara tomt."), "title")
         content = {**validation.EMPTY_CONTENT, **validation.content_fields(data, self.organisation_exists)}
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
         if actor.role == "member":
             if not content["organisations"]:
                 content["organisations"] = [actor.organisation]
             elif actor.organisation not in content["organisations"]:
-                raise NotAllowed("Som medlem skriver du exempel där din egen organisation är med.")
+                raise NotAllowed(msg("Som medlem skriver du exempel där din egen organisation är med."))
         base = slugify(content["title"])
         for attempt in range(1, 200):
             slug = base if attempt == 1 else f"{base}-{attempt}"
@@ -121,15 +144,15 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             except IntegrityError:
                 continue
             return ExampleWritten(slug, 1, "draft", recordings[-1].notification.id)
-        raise Conflict("Kunde inte hitta en ledig adress för titeln.")
+        raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
 
     def edit_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         self._example_for_writing(actor, slug, can_edit_example)
         validation.reject_unknown(data, set(CONTENT_FIELDS) | {"comment", "base_version"})
         if "base_version" not in data:
-            raise ValidationError("base_version: ange vilken version du utgick från.", "base_version")
+            raise ValidationError(msg("base_version: ange vilken version du utgick från."), "base_version")
         base_version = validation.positive_int(data["base_version"], "base_version")
         changes = validation.content_fields(data, self.organisation_exists)
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
@@ -137,12 +160,13 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             example = self._example_for_writing(actor, slug, can_edit_example)
             if example.revision != base_version:
                 raise EditConflict(
-                    f"Exemplet har ändrats sedan version {base_version}; nu är det version {example.revision}.",
+                    msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
+                        base=base_version, current=example.revision),
                     current_version=example.revision)
             changed = {k: v for k, v in changes.items() if example.content.get(k) != v}
             if "organisations" in changed and not actor.curates:
                 if actor.organisation not in changed["organisations"]:
-                    raise NotAllowed("Din egen organisation måste stå kvar bland organisationerna.")
+                    raise NotAllowed(msg("Din egen organisation måste stå kvar bland organisationerna."))
             if not changed:
                 return ExampleWritten(slug, example.revision, example.status, self._position(), changed=False)
             example.edit(changes=changed, comment=comment, actor=actor.username)
@@ -151,15 +175,15 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             except IntegrityError:
                 continue
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
     def revert_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         self._example_for_writing(actor, slug, can_edit_example)
         validation.reject_unknown(data, {"to_version", "comment", "base_version"})
         if "to_version" not in data:
-            raise ValidationError("to_version: ange vilken version som ska återställas.", "to_version")
+            raise ValidationError(msg("to_version: ange vilken version som ska återställas."), "to_version")
         to_version = validation.positive_int(data["to_version"], "to_version")
         base_version = None
         if data.get("base_version") is not None:
@@ -168,16 +192,18 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, can_edit_example)
             if to_version > example.revision:
-                raise ValidationError(f"to_version: version {to_version} finns inte.", "to_version")
+                raise ValidationError(msg("to_version: version %(version)s finns inte.", version=to_version),
+                                      "to_version")
             if base_version is not None and base_version != example.revision:
                 raise EditConflict(
-                    f"Exemplet har ändrats sedan version {base_version}; nu är det version {example.revision}.",
+                    msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
+                        base=base_version, current=example.revision),
                     current_version=example.revision)
             old = self.repository.get(example.id, version=example.aggregate_version_of(to_version))
             changed = {k: v for k, v in old.content.items() if example.content.get(k) != v}
             if "organisations" in changed and not actor.curates:
                 if actor.organisation not in changed["organisations"]:
-                    raise NotAllowed("Versionen saknar din organisation; be samordnaren återställa den.")
+                    raise NotAllowed(msg("Versionen saknar din organisation; be samordnaren återställa den."))
             example.revert(to_version=to_version, changes=changed,
                            comment=comment or f"Återställd till version {to_version}", actor=actor.username)
             try:
@@ -185,7 +211,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             except IntegrityError:
                 continue
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
     def publish_example(self, actor: Actor, slug: str) -> ExampleWritten:
         return self._change_status(actor, slug, "published")
@@ -212,33 +238,33 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             except IntegrityError:
                 continue
             return ExampleWritten(slug, example.revision, status, recordings[-1].notification.id)
-        raise Conflict("Exemplet ändras av många samtidigt; försök igen.")
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
     def example_id(self, slug: str) -> UUID:
         if not is_slug(slug):
-            raise NotFound("Exemplet finns inte.")
+            raise NotFound(msg("Exemplet finns inte."))
         try:
             reservation = self.repository.get(ExampleSlug.create_id(slug))
         except AggregateNotFoundError:
-            raise NotFound("Exemplet finns inte.") from None
+            raise NotFound(msg("Exemplet finns inte.")) from None
         return reservation.example_id
 
     def get_example(self, slug: str, revision: int | None = None) -> LearningExample:
         example = self.repository.get(self.example_id(slug))
         if revision is not None and revision != example.revision:
             if not 1 <= revision <= example.revision:
-                raise NotFound(f"Version {revision} finns inte.")
+                raise NotFound(msg("Version %(version)s finns inte.", version=revision))
             example = self.repository.get(example.id, version=example.aggregate_version_of(revision))
         return example
 
     def _example_for_writing(self, actor: Actor, slug: str, allowed) -> LearningExample:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in för att ändra exempel.")
+            raise NotSignedIn(msg("Logga in för att ändra exempel."))
         example = self.get_example(slug)
         if not can_read_example(actor, example.status, example.content["organisations"]):
-            raise NotFound("Exemplet finns inte.")
+            raise NotFound(msg("Exemplet finns inte."))
         if not allowed(actor, example.content["organisations"]):
-            raise NotAllowed("Din roll får inte göra detta med exemplet.")
+            raise NotAllowed(msg("Din roll får inte göra detta med exemplet."))
         return example
 
     # ---- organisations -----------------------------------------------------------------
@@ -248,62 +274,62 @@ class Wiki(AccountCommands, RegisterCommands, Application):
 
     def get_organisation(self, slug: str) -> Organisation:
         if not is_slug(slug):
-            raise NotFound("Organisationen finns inte.")
+            raise NotFound(msg("Organisationen finns inte."))
         try:
             return self.repository.get(Organisation.create_id(slug))
         except AggregateNotFoundError:
-            raise NotFound("Organisationen finns inte.") from None
+            raise NotFound(msg("Organisationen finns inte.")) from None
 
     def register_organisation(self, actor: Actor, data: dict) -> tuple[str, int]:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in för att registrera organisationer.")
+            raise NotSignedIn(msg("Logga in för att registrera organisationer."))
         if not can_manage_organisations(actor):
-            raise NotAllowed("Bara samordnaren registrerar organisationer.")
+            raise NotAllowed(msg("Bara samordnaren registrerar organisationer."))
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         validation.reject_unknown(data, {"name", "kind", "municipality", "joined_on", "slug"})
         name = validation.text(data.get("name"), "name", max_length=120, required=True)
         kind = data.get("kind")
         if not isinstance(kind, str) or kind not in ORGANISATION_KINDS:
-            raise ValidationError("kind: okänd typ av organisation.", "kind", allowed=sorted(ORGANISATION_KINDS))
+            raise ValidationError(msg("kind: okänd typ av organisation."), "kind", allowed=sorted(ORGANISATION_KINDS))
         municipality = data.get("municipality") or None
         if municipality is not None and (not isinstance(municipality, str) or municipality not in MUNICIPALITIES):
-            raise ValidationError("municipality: okänd kommun.", "municipality")
+            raise ValidationError(msg("municipality: okänd kommun."), "municipality")
         joined_on = data.get("joined_on")
         joined_on = (validation.iso_date(joined_on, "joined_on") if joined_on is not None
                      else datetime.now(timezone.utc).date().isoformat())
         slug = data.get("slug") or slugify(name, fallback="")
         if not is_slug(slug):
-            raise ValidationError("slug: ogiltig adress.", "slug")
+            raise ValidationError(msg("slug: ogiltig adress."), "slug")
         organisation = Organisation(slug=slug, name=name, kind=kind, municipality=municipality,
                                     joined_on=joined_on, actor=actor.username)
         try:
             recordings = self.save(organisation)
         except IntegrityError:
-            raise Conflict(f"Organisationen {slug} finns redan.") from None
+            raise Conflict(msg("Organisationen %(slug)s finns redan.", slug=slug)) from None
         return slug, recordings[-1].notification.id
 
     def leave_organisation(self, actor: Actor, slug: str, data: dict) -> int:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in först.")
+            raise NotSignedIn(msg("Logga in först."))
         if not can_manage_organisations(actor):
-            raise NotAllowed("Bara samordnaren registrerar att en organisation lämnar gruppen.")
+            raise NotAllowed(msg("Bara samordnaren registrerar att en organisation lämnar gruppen."))
         organisation = self.get_organisation(slug)
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         validation.reject_unknown(data, {"on", "reason"})
         on = validation.iso_date(data.get("on"), "on")
         reason = validation.text(data.get("reason"), "reason", max_length=500)
         if organisation.left_on is not None:
-            raise Conflict("Organisationen har redan lämnat gruppen.")
+            raise Conflict(msg("Organisationen har redan lämnat gruppen."))
         if on < organisation.joined_on:
-            raise ValidationError("on: kan inte lämna före inträdet.", "on")
+            raise ValidationError(msg("on: kan inte lämna före inträdet."), "on")
         organisation.leave(on=on, reason=reason, actor=actor.username)
         rosters = self.end_terms_on_leaving(slug, on, actor.username)
         try:
             return self.save(organisation, *rosters)[-1].notification.id
         except IntegrityError:
-            raise Conflict("Organisationen ändrades samtidigt; försök igen.") from None
+            raise Conflict(msg("Organisationen ändrades samtidigt; försök igen.")) from None
 
     # ---- accounts and tokens -----------------------------------------------------------
 
@@ -311,21 +337,22 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                        actor: str = "system") -> int:
         username = (username or "").strip()
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}", username):
-            raise ValidationError("Användarnamn: 2–40 tecken, a–z, 0–9, punkt, bindestreck.", "username")
+            raise ValidationError(msg("Användarnamn: 2–40 tecken, a–z, 0–9, punkt, bindestreck."), "username")
         if not isinstance(role, str) or role not in ROLES:
-            raise ValidationError("Okänd roll.", "role")
+            raise ValidationError(msg("Okänd roll."), "role")
         if role == "member":
             if not organisation:
-                raise ValidationError("En medlem måste höra till en organisation (--organisation).", "organisation")
+                raise ValidationError(msg("En medlem måste höra till en organisation (--organisation)."),
+                                      "organisation")
         if organisation is not None and not self.organisation_exists(organisation):
-            raise ValidationError(f"Organisationen {organisation} finns inte.", "organisation")
+            raise ValidationError(msg("Organisationen %(slug)s finns inte.", slug=organisation), "organisation")
         check_password_rules(password)
         account = Account(username=username, role=role, organisation=organisation,
                           password_hash=hash_password(password), actor=actor)
         try:
             return self.save(account)[-1].notification.id
         except IntegrityError:
-            raise Conflict(f"Kontot {username} finns redan.") from None
+            raise Conflict(msg("Kontot %(username)s finns redan.", username=username)) from None
 
     def account_exists(self, username: str) -> bool:
         return Account.create_id(username) in self.repository
@@ -356,7 +383,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                 return token, expires, self.save(account)[-1].notification.id
             except IntegrityError:
                 continue
-        raise Conflict("Försök igen.")
+        raise Conflict(msg("Försök igen."))
 
     def revoke_token(self, username: str, token: str) -> int:
         for _ in range(SAVE_ATTEMPTS):
@@ -366,7 +393,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                 return self.save(account)[-1].notification.id
             except IntegrityError:
                 continue
-        raise Conflict("Försök igen.")
+        raise Conflict(msg("Försök igen."))
 
     # ---- the log -----------------------------------------------------------------------
 

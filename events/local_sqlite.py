@@ -1,13 +1,15 @@
-"""One SQLite connection per thread to a file in the data folder (WAL, autocommit)."""
+"""One SQLite connection per thread to a file in the data folder (WAL by default, autocommit)."""
 
 import sqlite3
 import threading
 
 
 class LocalSQLite:
-    def __init__(self, path: str, row_factory=None):
+    def __init__(self, path: str, row_factory=None, journal_mode: str = "WAL", secure_delete: bool = False):
         self.path = path
         self.row_factory = row_factory
+        self.journal_mode = journal_mode
+        self.secure_delete = secure_delete
         self._local = threading.local()
 
     def connection(self) -> sqlite3.Connection:
@@ -16,8 +18,10 @@ class LocalSQLite:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             if self.row_factory is not None:
                 db.row_factory = self.row_factory
-            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA journal_mode={self.journal_mode}")
             db.execute("PRAGMA synchronous=NORMAL")
+            if self.secure_delete:
+                db.execute("PRAGMA secure_delete=ON")
             self._local.db = db
         return db
 

@@ -9,8 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from .messages import msg
+
 ROLES = ("representative", "substitute")
-ROLE_LABELS = {"representative": "Ordinarie representant", "substitute": "Ersättare"}
 
 
 class RuleBroken(Exception):
@@ -89,14 +90,19 @@ class Roster(Aggregate):
     def check_appoint(self, role: str, person_id: str, start: str) -> None:
         latest = self.latest_term(role)
         if latest is not None and latest["start"] >= start:
-            raise RuleBroken(f"Det finns redan en {ROLE_LABELS[role].lower()} från {latest['start']}; "
-                             f"en ny kan utses tidigast dagen efter.")
+            if role == "representative":
+                raise RuleBroken(msg("Det finns redan en ordinarie representant från %(start)s; en ny kan utses "
+                                     "tidigast dagen efter.", start=latest["start"]))
+            raise RuleBroken(msg("Det finns redan en ersättare från %(start)s; en ny kan utses tidigast dagen efter.",
+                                 start=latest["start"]))
         if latest is not None and latest["person_id"] == person_id and (latest["end"] is None or latest["end"] >= start):
-            raise RuleBroken("Personen har redan rollen det datumet.")
+            raise RuleBroken(msg("Personen har redan rollen det datumet."))
 
     def check_end(self, role: str, person_id: str, on: str) -> None:
         term = self.term_held(role, person_id, on)
         if term is None:
-            raise RuleBroken(f"Personen är inte {ROLE_LABELS[role].lower()} den {on}.")
+            if role == "representative":
+                raise RuleBroken(msg("Personen är inte ordinarie representant den %(day)s.", day=on))
+            raise RuleBroken(msg("Personen är inte ersättare den %(day)s.", day=on))
         if on < term["start"]:
-            raise RuleBroken("Ett slut måste komma efter starten.")
+            raise RuleBroken(msg("Ett slut måste komma efter starten."))

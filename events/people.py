@@ -1,14 +1,18 @@
 """People named in the membership register. Their personal data lives here and nowhere
-else: membership events refer to a person by id only, so erasure can be built later
-without rewriting history."""
+else, and only sealed (see `personal_data`): membership events refer to a person by id,
+and erasing a person destroys the key, so history stays and the data is gone."""
 
 from eventsourcing.domain import Aggregate, event
 
 
 class Person(Aggregate):
     @event("Registered")
-    def __init__(self, name: str, email: str, phone: str, title: str, actor: str):
-        self.name = name
-        self.email = email
-        self.phone = phone
-        self.title = title
+    def __init__(self, id, sealed: str, actor: str):  # noqa: A002 - the id the seal is bound to
+        self.sealed = sealed
+        self.erased = False
+
+    @event("Erased")
+    def erase(self, actor: str) -> None:
+        """Records that the person's key was destroyed; the event holds no personal data."""
+        self.sealed = ""
+        self.erased = True

@@ -20,7 +20,7 @@ from .permissions import Actor
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH = 500
 
 SCHEMA = """
@@ -86,12 +86,18 @@ class ReadModel(RegisterView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
-        self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row)
+        self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
+        self.purge_pending = False
         self._apply_lock = threading.Lock()
         self._db().executescript(SCHEMA + REGISTER_SCHEMA)
         with self._connection() as db:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or int(row[0]) != SCHEMA_VERSION:
+            if row is None or int(row[0]) != SCHEMA_VERSION:  # start again from the log
+                for table in TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in (SCHEMA + REGISTER_SCHEMA).split(";"):
+                    if statement.strip():
+                        db.execute(statement)
                 self._clear(db)
 
     # ---- connections -------------------------------------------------------------------
@@ -111,10 +117,13 @@ class ReadModel(RegisterView):
         row = self._db().execute("SELECT value FROM meta WHERE key='position'").fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self) -> int:
-        """Applies every event the log has and this model lacks; returns the new position."""
+    def catch_up(self, progress=None) -> int:
+        """Applies every event the log has and this model lacks; returns the new position.
+        `progress(n)` is told of each batch of n events applied."""
         head = self.app.recorder.max_notification_id() or 0
         if self.position() >= head:
+            if self.purge_pending:
+                self.purge()
             return self.position()
         with self._apply_lock, self._connection() as db:
             position = self.position()
@@ -126,8 +135,23 @@ class ReadModel(RegisterView):
                 for notification in notifications:
                     self._apply(db, self.app.mapper.to_domain_event(notification), notification.id)
                 position = notifications[-1].id
+                if progress:
+                    progress(len(notifications))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (str(position),))
+        if self.purge_pending:
+            self.purge()
         return position
+
+    def purge(self) -> None:
+        """Moves every committed page into the file and empties the WAL, so overwritten
+        personal data leaves no older page image behind (the file has `secure_delete`)."""
+        db = self._db()
+        for _ in range(50):
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                self.purge_pending = False
+                return
+            time.sleep(0.1)  # another process is reading; the next catch-up tries again if it stays busy
 
     def wait_for(self, position: int, timeout: float = 5.0) -> int:
         deadline = time.monotonic() + timeout
@@ -141,10 +165,10 @@ class ReadModel(RegisterView):
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress=None) -> int:
         with self._apply_lock, self._connection() as db:
             self._clear(db)
-        return self.catch_up()
+        return self.catch_up(progress)
 
     def _clear(self, db: sqlite3.Connection) -> None:
         for table in TABLES:

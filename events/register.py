@@ -1,7 +1,7 @@
 """The membership register's commands, mixed into the `Wiki` application."""
 
 import re
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -9,7 +9,9 @@ from eventsourcing.persistence import IntegrityError
 from . import validation
 from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .membership import ROLES, MembershipRequest, Roster, RuleBroken
+from .messages import msg
 from .people import Person
+from .personal_data import new_key, seal
 from .permissions import Actor
 
 MAX_CHANGES = 10
@@ -20,11 +22,21 @@ class RuleConflict(Conflict):
     code = "rule_violation"
 
 
+class ErasedPerson(Conflict):
+    code = "erased"
+
+
 def _uuid(value, field: str) -> UUID:
     try:
         return UUID(str(value))
     except (ValueError, TypeError, AttributeError):
-        raise ValidationError(f"{field}: ogiltigt id.", field) from None
+        raise ValidationError(msg("%(field)s: ogiltigt id.", field=field), field) from None
+
+
+def _already_decided(status: str):
+    if status == "approved":
+        return msg("Blanketten är redan godkänd.")
+    return msg("Blanketten är redan avslagen.")
 
 
 class RegisterCommands:
@@ -34,15 +46,15 @@ class RegisterCommands:
 
     def person_data(self, data) -> dict:
         if not isinstance(data, dict):
-            raise ValidationError("person: ange name, email, phone, title.", "person")
+            raise ValidationError(msg("person: ange name, email, phone, title."), "person")
         validation.reject_unknown(data, {"name", "email", "phone", "title"})
         name = validation.text(data.get("name"), "person.name", max_length=120, required=True)
         email = validation.text(data.get("email"), "person.email", max_length=200)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            raise ValidationError("person.email: ogiltig e-postadress.", "person.email")
+            raise ValidationError(msg("person.email: ogiltig e-postadress."), "person.email")
         phone = validation.text(data.get("phone"), "person.phone", max_length=40)
         if phone and not re.fullmatch(r"[0-9+()\- ]{5,40}", phone):
-            raise ValidationError("person.phone: ogiltigt telefonnummer.", "person.phone")
+            raise ValidationError(msg("person.phone: ogiltigt telefonnummer."), "person.phone")
         title = validation.text(data.get("title"), "person.title", max_length=120)
         return {"name": name, "email": email, "phone": phone, "title": title}
 
@@ -50,56 +62,94 @@ class RegisterCommands:
         try:
             person = self.repository.get(_uuid(person_id, "person_id"))
         except (AggregateNotFoundError, ValidationError):
-            raise NotFound("Personen finns inte.") from None
+            raise NotFound(msg("Personen finns inte.")) from None
         if not isinstance(person, Person):
-            raise NotFound("Personen finns inte.")
+            raise NotFound(msg("Personen finns inte."))
         return person
 
     # ---- forms ---------------------------------------------------------------------
 
     def submit_membership_request(self, actor: Actor, data: dict) -> tuple[str, int]:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in för att skicka en blankett.")
+            raise NotSignedIn(msg("Logga in för att skicka en blankett."))
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         validation.reject_unknown(data, {"organisation", "note", "changes"})
         slug = data.get("organisation")
         if not isinstance(slug, str) or not self.organisation_exists(slug):
-            raise ValidationError("organisation: okänd organisation.", "organisation")
+            raise ValidationError(msg("organisation: okänd organisation."), "organisation")
         if not (actor.curates or (actor.role == "member" and actor.organisation == slug)):
-            raise NotAllowed("Bara organisationens egna medlemmar och samordnaren skickar blanketter.")
+            raise NotAllowed(msg("Bara organisationens egna medlemmar och samordnaren skickar blanketter."))
         note = validation.text(data.get("note"), "note", max_length=1000, multiline=True)
         raw_changes = data.get("changes")
         if not isinstance(raw_changes, list) or not 1 <= len(raw_changes) <= MAX_CHANGES:
-            raise ValidationError(f"changes: 1–{MAX_CHANGES} ändringar.", "changes")
-        people: list[Person] = []
-        changes = []
-        for index, change in enumerate(raw_changes):
-            changes.append(self._change(index, change, actor, people))
+            raise ValidationError(msg("changes: 1–%(max)s ändringar.", max=MAX_CHANGES), "changes")
+        people: list[tuple[Person, bytes]] = []
+        changes = [self._change(index, change, actor, people) for index, change in enumerate(raw_changes)]
         organisation = self.get_organisation(slug)
         self._simulate(organisation, changes)
         request = MembershipRequest(organisation=slug, note=note, changes=changes, actor=actor.username)
-        recordings = self.save(*people, request)
+        for person, key in people:
+            self.person_keys.store(str(person.id), key)
+        try:
+            recordings = self.save(*(person for person, _ in people), request)
+        except BaseException:
+            for person, _ in people:  # nothing was recorded: their new keys go too
+                self.person_keys.destroy(str(person.id))
+            raise
         return str(request.id), recordings[-1].notification.id
+
+    @staticmethod
+    def _sealed_person(data: dict, actor: str) -> tuple[Person, bytes]:
+        """A new person whose data is sealed with a new key of their own, and that key."""
+        person_id = uuid4()
+        key = new_key()
+        return Person(id=person_id, sealed=seal(key, str(person_id), data), actor=actor), key
+
+    def new_person(self, data: dict, actor: str) -> Person:
+        """A new person, their key already stored: save the person next."""
+        person, key = self._sealed_person(data, actor)
+        self.person_keys.store(str(person.id), key)
+        return person
+
+    def erase_person(self, actor: Actor, person_id) -> int:
+        """Destroys the person's key after recording `Person.Erased`; admins only."""
+        if not actor.signed_in:
+            raise NotSignedIn(msg("Logga in för att radera personuppgifter."))
+        if actor.role != "admin":
+            raise NotAllowed(msg("Bara administratörer raderar personuppgifter."))
+        person = self.get_person(person_id)
+        if person.erased:
+            raise ErasedPerson(msg("Personen är redan raderad."))
+        person.erase(actor=actor.username)
+        try:
+            recordings = self.save(person)
+        except IntegrityError:
+            raise ErasedPerson(msg("Personen är redan raderad.")) from None
+        self.person_keys.destroy(str(person.id))
+        return recordings[-1].notification.id
 
     def _change(self, index: int, change, actor: Actor, people: list) -> dict:
         field = f"changes[{index}]"
         if not isinstance(change, dict):
-            raise ValidationError(f"{field}: måste vara ett objekt.", field)
+            raise ValidationError(msg("%(field)s: måste vara ett objekt.", field=field), field)
         action = change.get("action")
         role = change.get("role")
         if role not in ROLES:
-            raise ValidationError(f"{field}.role: representative eller substitute.", f"{field}.role")
+            raise ValidationError(msg("%(field)s.role: representative eller substitute.", field=field), f"{field}.role")
         if action == "appoint":
             validation.reject_unknown(change, {"action", "role", "person", "person_id", "from"})
             if ("person" in change) == ("person_id" in change):
-                raise ValidationError(f"{field}: ange antingen person eller person_id.", field)
+                raise ValidationError(msg("%(field)s: ange antingen person eller person_id.", field=field), field)
             if "person" in change:
-                person = Person(**self.person_data(change["person"]), actor=actor.username)
-                people.append(person)
+                person, key = self._sealed_person(self.person_data(change["person"]), actor.username)
+                people.append((person, key))
                 person_id = str(person.id)
             else:
-                person_id = str(self.get_person(change["person_id"]).id)
+                existing = self.get_person(change["person_id"])
+                if existing.erased:
+                    raise ErasedPerson(msg("Personen är raderad och kan inte utses."))
+                person_id = str(existing.id)
             start = validation.iso_date(change.get("from"), f"{field}.from")
             return {"action": "appoint", "role": role, "person_id": person_id, "from": start}
         if action == "end":
@@ -107,7 +157,7 @@ class RegisterCommands:
             person_id = str(self.get_person(change.get("person_id")).id)
             on = validation.iso_date(change.get("on"), f"{field}.on")
             return {"action": "end", "role": role, "person_id": person_id, "on": on}
-        raise ValidationError(f"{field}.action: appoint eller end.", f"{field}.action")
+        raise ValidationError(msg("%(field)s.action: appoint eller end.", field=field), f"{field}.action")
 
     def _roster(self, slug: str, actor: str = "") -> Roster:
         try:
@@ -119,7 +169,8 @@ class RegisterCommands:
         for change in changes:
             if change["action"] == "appoint":
                 if not organisation.is_member_on(change["from"]):
-                    raise RuleBroken(f"{organisation.name} är inte medlem i länsgruppen den {change['from']}.")
+                    raise RuleBroken(msg("%(name)s är inte medlem i länsgruppen den %(day)s.",
+                                         name=organisation.name, day=change["from"]))
                 roster.check_appoint(change["role"], change["person_id"], change["from"])
                 roster.appoint(role=change["role"], person_id=change["person_id"], start=change["from"],
                                request_id=request_id, actor=actor)
@@ -132,15 +183,15 @@ class RegisterCommands:
         try:
             self._apply_changes(self._roster(organisation.slug), organisation, changes, "preview")
         except RuleBroken as broken:
-            raise ValidationError(str(broken), "changes") from None
+            raise ValidationError(broken.args[0], "changes") from None
 
     def get_membership_request(self, request_id) -> MembershipRequest:
         try:
             request = self.repository.get(_uuid(request_id, "id"))
         except (AggregateNotFoundError, ValidationError):
-            raise NotFound("Blanketten finns inte.") from None
+            raise NotFound(msg("Blanketten finns inte.")) from None
         if not isinstance(request, MembershipRequest):
-            raise NotFound("Blanketten finns inte.")
+            raise NotFound(msg("Blanketten finns inte."))
         return request
 
     def approve_membership_request(self, actor: Actor, request_id) -> int:
@@ -148,34 +199,37 @@ class RegisterCommands:
         for _ in range(SAVE_ATTEMPTS):
             request = self.get_membership_request(request_id)
             if request.status != "submitted":
-                raise Conflict(f"Blanketten är redan {'godkänd' if request.status == 'approved' else 'avslagen'}.")
+                raise Conflict(_already_decided(request.status))
+            if any(change["action"] == "appoint" and self.get_person(change["person_id"]).erased
+                   for change in request.changes):
+                raise ErasedPerson(msg("Blanketten utser en person som har raderats."))
             organisation = self.get_organisation(request.organisation)
             roster = self._roster(request.organisation, actor.username)
             try:
                 self._apply_changes(roster, organisation, request.changes, str(request.id), actor.username)
             except RuleBroken as broken:
-                raise RuleConflict(f"Blanketten kan inte godkännas: {broken}") from None
+                raise RuleConflict(msg("Blanketten kan inte godkännas: %(reason)s", reason=broken.args[0])) from None
             request.approve(actor=actor.username)
             try:
                 return self.save(request, roster)[-1].notification.id
             except IntegrityError:
                 continue
-        raise Conflict("Registret ändrades samtidigt; försök igen.")
+        raise Conflict(msg("Registret ändrades samtidigt; försök igen."))
 
     def reject_membership_request(self, actor: Actor, request_id, data: dict) -> int:
         self._may_decide(actor)
         if not isinstance(data, dict):
-            raise ValidationError("Skicka ett JSON-objekt.")
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
         validation.reject_unknown(data, {"reason"})
         reason = validation.text(data.get("reason"), "reason", max_length=1000, required=True, multiline=True)
         request = self.get_membership_request(request_id)
         if request.status != "submitted":
-            raise Conflict(f"Blanketten är redan {'godkänd' if request.status == 'approved' else 'avslagen'}.")
+            raise Conflict(_already_decided(request.status))
         request.reject(reason=reason, actor=actor.username)
         try:
             return self.save(request)[-1].notification.id
         except IntegrityError:
-            raise Conflict("Blanketten avgjordes samtidigt av någon annan.") from None
+            raise Conflict(msg("Blanketten avgjordes samtidigt av någon annan.")) from None
 
     def end_terms_on_leaving(self, slug: str, on: str, actor: str) -> list:
         """The roster with every term still running after `on` ended that day (when an organisation leaves)."""
@@ -191,6 +245,6 @@ class RegisterCommands:
     @staticmethod
     def _may_decide(actor: Actor) -> None:
         if not actor.signed_in:
-            raise NotSignedIn("Logga in först.")
+            raise NotSignedIn(msg("Logga in först."))
         if not actor.curates:
-            raise NotAllowed("Bara samordnaren godkänner eller avslår blanketter.")
+            raise NotAllowed(msg("Bara samordnaren godkänner eller avslår blanketter."))

@@ -8,10 +8,12 @@ single indexed query however long the history.
 import json
 from datetime import date, timedelta
 
+from .personal_data import erased_fields, unseal
+
 REGISTER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, title TEXT NOT NULL,
-    created_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, erased INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS requests (
     id TEXT PRIMARY KEY, organisation TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL,
     changes TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL,
@@ -36,8 +38,25 @@ class RegisterView:
     # ---- projecting ----------------------------------------------------------------
 
     def _on_Person_Registered(self, db, e, position):
-        db.execute("INSERT INTO people VALUES (?,?,?,?,?,?)",
-                   (str(e.originator_id), e.name, e.email, e.phone, e.title, self._iso(e.timestamp)))
+        person_id = str(e.originator_id)
+        fields = unseal(self.app.person_keys.get(person_id), person_id, e.sealed)
+        erased = fields is None
+        fields = fields or erased_fields()
+        db.execute("INSERT INTO people VALUES (?,?,?,?,?,?,?)",
+                   (person_id, fields["name"], fields["email"], fields["phone"], fields["title"],
+                    self._iso(e.timestamp), int(erased)))
+
+    def _on_Person_Erased(self, db, e, position):
+        """Overwrites the person's row (the file has `secure_delete`); `catch_up` then
+        checkpoints the WAL so no older copy of the page stays on disk. A key that is still
+        there (restored from a backup taken before the erasure) is destroyed again."""
+        person_id = str(e.originator_id)
+        if self.app.person_keys.get(person_id) is not None:  # e.g. keys restored from an older backup
+            self.app.person_keys.destroy(person_id)
+        fields = erased_fields()
+        db.execute("UPDATE people SET name=?, email=?, phone=?, title=?, erased=1 WHERE id=?",
+                   (fields["name"], fields["email"], fields["phone"], fields["title"], person_id))
+        self.purge_pending = True
 
     def _on_MembershipRequest_Submitted(self, db, e, position):
         db.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,NULL,NULL,NULL,?)",

@@ -16,6 +16,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 
+from .messages import N_
+
 from .slugs import slugify
 
 EXAMPLE_URL_PREFIX = "/exempel/"
@@ -96,6 +98,7 @@ def render_markdown(source: str) -> Rendered:
     return Rendered(html=clean, links=links)
 
 
+MISSING_LINK_TITLE = N_("Exemplet finns inte")
 _WIKILINK_ELEMENT = re.compile(r'<a class="wikilink" href="/exempel/([a-z0-9-]+)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 
@@ -107,7 +110,7 @@ def mark_missing_links(html: str, existing: set[str] | dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         slug, attributes, text = match.groups()
         if slug not in existing:
-            return (f'<a class="wikilink missing" title="Exemplet finns inte" href="/exempel/{slug}"{attributes}>'
+            return (f'<a class="wikilink missing" title="{MISSING_LINK_TITLE}" href="/exempel/{slug}"{attributes}>'
                     f"{text}</a>")
         if text == slug and slug in titles:
             text = escape(titles[slug])

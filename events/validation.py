@@ -6,6 +6,7 @@ from datetime import date
 from typing import Callable
 
 from .errors import ValidationError
+from .messages import msg
 from .examples import CONTENT_FIELDS
 from .slugs import is_slug
 from .vocabulary import EVALUATIONS, GOALS, MEASURE_TYPES, MUNICIPALITIES, VIOLENCE_FORMS
@@ -43,16 +44,17 @@ def text(value, field: str, *, max_length: int, required: bool = False, multilin
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not is_valid_text(value):
-        raise ValidationError(f"{field}: måste vara text.", field)
+        raise ValidationError(msg("%(field)s: måste vara text.", field=field), field)
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         value = " ".join(value.split())
     if _CONTROL.search(value):
-        raise ValidationError(f"{field}: innehåller otillåtna kontrolltecken.", field)
+        raise ValidationError(msg("%(field)s: innehåller otillåtna kontrolltecken.", field=field), field)
     if required and not value.strip():
-        raise ValidationError(f"{field}: får inte vara tomt.", field)
+        raise ValidationError(msg("%(field)s: får inte vara tomt.", field=field), field)
     if len(value) > max_length:
-        raise ValidationError(f"{field}: högst {max_length} tecken (fick {len(value)}).", field)
+        raise ValidationError(msg("%(field)s: högst %(max)s tecken (fick %(got)s).", field=field, max=max_length,
+                                  got=len(value)), field)
     return value
 
 
@@ -61,19 +63,20 @@ def string_list(value, field: str, *, allowed=None, max_items: int = LIST_MAX,
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValidationError(f"{field}: måste vara en lista.", field)
+        raise ValidationError(msg("%(field)s: måste vara en lista.", field=field), field)
     if len(value) > max_items:
-        raise ValidationError(f"{field}: högst {max_items} värden.", field)
+        raise ValidationError(msg("%(field)s: högst %(max)s värden.", field=field, max=max_items), field)
     result: list[str] = []
     seen: set[str] = set()
     for item in value:
         if not isinstance(item, str) or not is_valid_text(item):
-            raise ValidationError(f"{field}: varje värde måste vara text.", field)
+            raise ValidationError(msg("%(field)s: varje värde måste vara text.", field=field), field)
         item = " ".join(unicodedata.normalize("NFC", item).split())
         if not item or len(item) > max_length or _CONTROL.search(item):
-            raise ValidationError(f"{field}: ogiltigt värde {item[:40]!r}.", field)
+            raise ValidationError(msg("%(field)s: ogiltigt värde %(value)r.", field=field, value=item[:40]), field)
         if allowed is not None and item not in allowed:
-            raise ValidationError(f"{field}: okänt värde {item[:40]!r}.", field, allowed=sorted(allowed))
+            raise ValidationError(msg("%(field)s: okänt värde %(value)r.", field=field, value=item[:40]), field,
+                                  allowed=sorted(allowed))
         key = item.casefold()
         if key not in seen:
             seen.add(key)
@@ -83,7 +86,7 @@ def string_list(value, field: str, *, allowed=None, max_items: int = LIST_MAX,
 
 def year(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise ValidationError(f"{field}: måste vara ett årtal mellan 1900 och 2100.", field)
+        raise ValidationError(msg("%(field)s: måste vara ett årtal mellan 1900 och 2100.", field=field), field)
     return value
 
 
@@ -91,13 +94,13 @@ def period(value) -> dict | None:
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) - {"start_year", "end_year"}:
-        raise ValidationError("period: ange {\"start_year\", \"end_year\"}.", "period")
+        raise ValidationError(msg("period: ange {\"start_year\", \"end_year\"}."), "period")
     start = year(value.get("start_year"), "period.start_year")
     end = value.get("end_year")
     if end is not None:
         end = year(end, "period.end_year")
         if end < start:
-            raise ValidationError("period: slutåret får inte vara före startåret.", "period")
+            raise ValidationError(msg("period: slutåret får inte vara före startåret."), "period")
     return {"start_year": start, "end_year": end}
 
 
@@ -105,7 +108,7 @@ def evaluation(value) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or value not in EVALUATIONS:
-        raise ValidationError(f"evaluation: okänt värde {str(value)[:40]!r}.", "evaluation",
+        raise ValidationError(msg("evaluation: okänt värde %(value)r.", value=str(value)[:40]), "evaluation",
                               allowed=sorted(EVALUATIONS))
     return value
 
@@ -129,7 +132,7 @@ def content_fields(data: dict, organisation_exists: Callable[[str], bool]) -> di
             slugs = string_list(value, field, max_items=ORGANISATIONS_MAX, max_length=100)
             for slug in slugs:
                 if not is_slug(slug) or not organisation_exists(slug):
-                    raise ValidationError(f"organisations: okänd organisation {slug[:60]!r}.", field)
+                    raise ValidationError(msg("organisations: okänd organisation %(slug)r.", slug=slug[:60]), field)
             result[field] = slugs
         elif field == "municipalities":
             result[field] = string_list(value, field, allowed=MUNICIPALITIES)
@@ -152,23 +155,25 @@ def reject_unknown(data: dict, allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         names = [u[:40].encode("utf-8", "replace").decode("utf-8") for u in unknown[:5]]
-        raise ValidationError(f"Okänt fält: {', '.join(names)}.", names[0])
+        raise ValidationError(msg("Okänt fält: %(names)s.", names=", ".join(names)), names[0])
 
 
 def positive_int(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31:
-        raise ValidationError(f"{field}: måste vara ett positivt heltal.", field)
+        raise ValidationError(msg("%(field)s: måste vara ett positivt heltal.", field=field), field)
     return value
 
 
 def iso_date(value, field: str) -> str:
     """A real calendar date written YYYY-MM-DD."""
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValidationError(f"{field}: ange ett datum som ÅÅÅÅ-MM-DD.", field)
+        raise ValidationError(msg("%(field)s: ange ett datum som ÅÅÅÅ-MM-DD.", field=field), field)
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"{field}: {value} är inget giltigt datum.", field) from None
+        raise ValidationError(msg("%(field)s: %(value)s är inget giltigt datum.", field=field, value=value),
+                              field) from None
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValidationError(f"{field}: ange ett datum mellan {EARLIEST_DATE} och {LATEST_DATE}.", field)
+        raise ValidationError(msg("%(field)s: ange ett datum mellan %(first)s och %(last)s.", field=field,
+                                  first=EARLIEST_DATE, last=LATEST_DATE), field)
     return value

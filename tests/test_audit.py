@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from events.audit import AuditChain
-from events.people import Person
 from events.application import is_postgres
 from stores import make_app
 
@@ -388,7 +387,8 @@ def test_truncating_and_appending_again_is_caught_against_a_digest(world):
         db.execute("DELETE FROM links WHERE position>?", (last - 3,))
     # new events take the deleted positions
     for n in range(4):
-        world.wiki.save(Person(name=f"Ny person {n}", email="", phone="", title="", actor="adam"))
+        world.wiki.save(world.wiki.new_person(
+            {"name": f"Ny person {n}", "email": "", "phone": "", "title": ""}, "adam"))
     assert head(world) == last + 1
     result = verify(world, d)
     assert result["ok"] is False
@@ -484,8 +484,8 @@ def test_digest_over_thousands_of_events(world, tmp_path):
     populate(world)
     before = digest(world)
     for batch in range(4):
-        people = [Person(name=f"Person {batch}-{n}", email=f"p{batch}.{n}@example.se", phone="", title="",
-                         actor="adam") for n in range(500)]
+        people = [world.wiki.new_person({"name": f"Person {batch}-{n}", "email": f"p{batch}.{n}@example.se",
+                                         "phone": "", "title": ""}, "adam") for n in range(500)]
         world.wiki.save(*people)
     first = digest(world)
     assert first["position"] == before["position"] + 2000 == head(world)

@@ -69,3 +69,25 @@ def test_db_rebuild_pages_reproduces_the_read_model(app):
     assert result.exit_code == 0, result.output
     after = client.get("/api/v1/examples?per_page=100").json
     assert after == before
+
+
+def test_long_commands_show_progress_and_export_writes_what_the_api_gives(app, tmp_path):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    rebuilt = runner.invoke(args=["db", "rebuild-pages"])
+    assert rebuilt.exit_code == 0 and "Bygger om läsmodellen" in rebuilt.output
+    reindexed = runner.invoke(args=["index", "rebuild"])
+    assert reindexed.exit_code == 0 and "Bygger om sökindexet" in reindexed.output
+
+    token = app.test_client().post("/api/v1/tokens", json={"username": "ingrid.alm", "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json['token']}"}
+    for fmt in ("csv", "jsonl"):
+        target = tmp_path / f"export.{fmt}"
+        result = runner.invoke(args=["audit", "export", "--format", fmt, "--output", str(target)])
+        assert result.exit_code == 0, result.output
+        assert "Exporterar" in result.stderr and result.stdout == ""
+        api = app.test_client().get(f"/api/v1/audit/export?what=membership&format={fmt}", headers=headers)
+        assert target.read_text(encoding="utf-8") == api.get_data(as_text=True)
+        assert len(target.read_text(encoding="utf-8").splitlines()) > 30
+        to_stdout = runner.invoke(args=["audit", "export", "--format", fmt])
+        assert to_stdout.stdout == api.get_data(as_text=True)

@@ -303,7 +303,8 @@ PAGE_ARGUMENTS = {"pages.export": None}   # not HTML
 
 def page_urls(world) -> list[str]:
     objects = world.objects
-    values = {"slug": objects.published, "person_id": objects.person, "username": "maja", "request_id": objects.request}
+    values = {"slug": objects.published, "person_id": objects.person, "username": "maja", "request_id": objects.request,
+              "code": "en"}
     urls = []
     with world.app.test_request_context():
         for rule in world.app.url_map.iter_rules():

@@ -1,4 +1,4 @@
-"""A normal (non-editable) install ships the templates and static files."""
+"""A normal (non-editable) install ships the templates, static files and translations."""
 
 import subprocess
 import sys
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.store_independent
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_wheel_contains_templates_and_static_files(tmp_path):
+def test_wheel_contains_templates_static_files_and_translations(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("*.whl"))
@@ -20,4 +20,5 @@ def test_wheel_contains_templates_and_static_files(tmp_path):
     templates = {p.name for p in (ROOT / "templates").glob("*.html")}
     assert templates and {f"templates/{name}" for name in templates} <= names
     assert "wiki/static/style.css" in names
+    assert {"wiki/translations/en/LC_MESSAGES/messages.mo", "wiki/translations/en/LC_MESSAGES/messages.po"} <= names
     assert "events/application.py" in names and "wiki/api/examples.py" in names

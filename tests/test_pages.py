@@ -92,7 +92,7 @@ def test_invalid_form_keeps_what_was_typed(world):
     response = world.client.post("/nytt-exempel", data=form(token, title="", body="Min långa text som inte får försvinna"))
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "title: får inte vara tomt." in text
+    assert "Titel: får inte vara tomt." in text, "the field by the label on the form, not its API name"
     assert "Min långa text som inte får försvinna" in text
     assert world.wiki.position() == before
 

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import templates as templates_package
 
+from .i18n import select_locale
 from .services import Services
 
 csrf = CSRFProtect()
@@ -90,7 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
 
     from . import api, cli, errors, feeds, headers, pages
     app.register_blueprint(api.bp)

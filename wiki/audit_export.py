@@ -5,6 +5,9 @@ import io
 import json
 from uuid import UUID
 
+from events.personal_data import erased_fields, unseal
+
+EXPORT_BATCH = 500
 SKIPPED = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 REDACTED = {"password_hash", "token_hash"}
 EXPORT_COLUMNS = ["organisation", "organisation_name", "role", "person_id", "name", "email", "phone", "title",
@@ -24,8 +27,13 @@ def _plain(value):
     return value
 
 
-def event_item(notification, event) -> dict:
+def event_item(notification, event, app=None) -> dict:
     data = {k: ("[skyddat]" if k in REDACTED else _plain(v)) for k, v in vars(event).items() if k not in SKIPPED}
+    if "sealed" in data:  # a person's data: shown while their key exists, "raderad person" after
+        person_id = str(notification.originator_id)
+        fields = app and unseal(app.person_keys.get(person_id), person_id, event.sealed)
+        data = {"actor": data.get("actor"), **(fields or erased_fields()), "erased": not fields,
+                "sealed": "[krypterat]"}
     return {
         "position": notification.id, "aggregate_id": str(notification.originator_id),
         "version": notification.originator_version, "type": type(event).__qualname__,
@@ -56,7 +64,7 @@ def stored_events(app, after: int, limit: int, type_=None, actor=None, aggregate
         for notification in notifications:
             position = notification.id
             scanned += 1
-            item = event_item(notification, app.mapper.to_domain_event(notification))
+            item = event_item(notification, app.mapper.to_domain_event(notification), app)
             if matches(item, type_, actor, aggregate):
                 items.append(item)
                 if len(items) >= limit:
@@ -84,10 +92,11 @@ def membership_rows(terms: list[dict]) -> list[dict]:
     return rows
 
 
-def to_csv(rows: list[dict]) -> str:
+def to_csv(rows: list[dict], header: bool = True) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
     return out.getvalue()

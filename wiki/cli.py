@@ -87,7 +87,9 @@ def init_store():
 @needs_store
 def rebuild_pages():
     """Bygger om läsmodellen (sidorna) från händelseloggen."""
-    position = services().pages.rebuild()
+    head = services().wiki.position()
+    with click.progressbar(length=max(head, 1), label="Bygger om läsmodellen") as bar:
+        position = services().pages.rebuild(progress=bar.update)
     click.echo(f"Läsmodellen byggd till position {position}.")
 
 
@@ -163,14 +165,25 @@ def audit_verify(digest_json):
 
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Fil att skriva till (standard ut om den utelämnas).")
 @needs_store
-def audit_export(fmt):
-    """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett) till standard ut."""
-    from .audit_export import membership_rows, to_csv, to_jsonl
+def audit_export(fmt, output):
+    """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett) till standard ut
+    eller en fil; förloppet visas på standard fel."""
+    from .audit_export import EXPORT_BATCH, membership_rows, to_csv, to_jsonl
 
     services().pages.catch_up()
     rows = membership_rows(services().pages.all_terms())
-    click.echo(to_csv(rows) if fmt == "csv" else to_jsonl(rows), nl=False)
+    with click.progressbar(length=max(len(rows), 1), label="Exporterar", file=sys.stderr) as bar:
+        for start in range(0, max(len(rows), 1), EXPORT_BATCH):
+            batch = rows[start:start + EXPORT_BATCH]
+            if fmt == "csv":
+                text = to_csv(batch, header=start == 0)
+            else:
+                text = to_jsonl(batch)
+            output.write(text)
+            bar.update(len(batch))
 
 
 def register(app) -> None:

@@ -1,4 +1,5 @@
-"""Errors in the contract's shape: JSON for the API, a readable Swedish page elsewhere."""
+"""Errors in the contract's shape: JSON for the API (Swedish messages), a readable page in the
+reader's language elsewhere."""
 
 from flask import jsonify, render_template, request
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -6,24 +7,26 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.messages import N_
 from events.readmodel import Behind
 
+from .i18n import translate
 from .services import StoreNotReady
 from .signin import Throttled
 
 STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409}
 
 HTTP_CODES = {
-    400: ("bad_request", "Felaktig begäran."),
-    401: ("unauthorized", "Du måste logga in."),
-    403: ("forbidden", "Du har inte behörighet."),
-    404: ("not_found", "Finns inte."),
-    405: ("method_not_allowed", "Metoden är inte tillåten här."),
-    409: ("conflict", "Konflikt."),
-    413: ("too_large", "Begäran är för stor (högst 1 MB)."),
-    415: ("unsupported_media_type", "Skicka JSON."),
-    429: ("too_many_requests", "För många försök."),
-    503: ("unavailable", "Tjänsten är tillfälligt otillgänglig."),
+    400: ("bad_request", N_("Felaktig begäran.")),
+    401: ("unauthorized", N_("Du måste logga in.")),
+    403: ("forbidden", N_("Du har inte behörighet.")),
+    404: ("not_found", N_("Finns inte.")),
+    405: ("method_not_allowed", N_("Metoden är inte tillåten här.")),
+    409: ("conflict", N_("Konflikt.")),
+    413: ("too_large", N_("Begäran är för stor (högst 1 MB).")),
+    415: ("unsupported_media_type", N_("Skicka JSON.")),
+    429: ("too_many_requests", N_("För många försök.")),
+    503: ("unavailable", N_("Tjänsten är tillfälligt otillgänglig.")),
 }
 
 
@@ -55,21 +58,26 @@ def domain_error_response(error: DomainError):
     return error_json(status, error.code, error.message, **extra)
 
 
+def error_page(status: int, message: str):
+    """The error page, with the message (a Swedish msgid or a domain `Message`) translated."""
+    return render_template("error.html", status=status, message=translate(message))
+
+
 def register(app) -> None:
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError):
         if is_api():
             return domain_error_response(error)
         status = status_of(error)
-        return render_template("error.html", status=status, message=error.message), status
+        return error_page(status, error.message), status
 
     @app.errorhandler(Throttled)
     def on_throttled(error: Throttled):
-        message = "För många misslyckade inloggningar. Försök igen om en stund."
+        message = N_("För många misslyckade inloggningar. Försök igen om en stund.")
         if is_api():
             response = error_json(429, "too_many_attempts", message, retry_after=error.retry_after)
         else:
-            response = app.make_response((render_template("error.html", status=429, message=message), 429))
+            response = app.make_response((error_page(429, message), 429))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
 
@@ -78,19 +86,18 @@ def register(app) -> None:
         if is_api():
             response = error_json(503, "behind", "Projektionerna har inte hunnit ikapp; försök igen.")
         else:
-            response = app.make_response((render_template(
-                "error.html", status=503, message="Sidan har inte hunnit uppdateras; försök igen."), 503))
+            response = app.make_response((error_page(503, N_("Sidan har inte hunnit uppdateras; försök igen.")), 503))
         response.headers["Retry-After"] = "1"
         return response
 
     @app.errorhandler(StoreNotReady)
     def on_store_not_ready(error: StoreNotReady):
         app.logger.error("%s", error)
-        message = "Händelselagret saknar tabeller: kör flask --app wiki db init."
+        message = N_("Händelselagret saknar tabeller: kör flask --app wiki db init.")
         if is_api():
             response = error_json(503, "not_ready", message)
         else:
-            response = app.make_response((render_template("error.html", status=503, message=message), 503))
+            response = app.make_response((error_page(503, message), 503))
         response.headers["Retry-After"] = "5"
         return response
 
@@ -101,24 +108,23 @@ def register(app) -> None:
         if is_api():
             response = error_json(503, "unavailable", "Händelseloggen är upptagen; försök igen.")
         else:
-            response = app.make_response((render_template(
-                "error.html", status=503, message="Tjänsten är upptagen; försök igen."), 503))
+            response = app.make_response((error_page(503, N_("Tjänsten är upptagen; försök igen.")), 503))
         response.headers["Retry-After"] = "1"
         return response
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(error: CSRFError):
-        message = "Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen."
-        return render_template("error.html", status=400, message=message), 400
+        message = N_("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.")
+        return error_page(400, message), 400
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
         status = error.code or 500
-        code, message = HTTP_CODES.get(status, ("error", error.description or "Fel."))
+        code, message = HTTP_CODES.get(status, ("error", error.description or N_("Fel.")))
         if is_api():
             response = error_json(status, code, message)
         else:
-            response = app.make_response((render_template("error.html", status=status, message=message), status))
+            response = app.make_response((error_page(status, message), status))
         if status == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response

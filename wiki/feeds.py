@@ -4,16 +4,19 @@ from uuid import NAMESPACE_URL, uuid5
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, url_for
+from flask_babel import gettext
 
+from events.messages import N_
 from events.permissions import ANONYMOUS
 
+from .i18n import current_language
 from .services import services
 
 bp = Blueprint("feeds", __name__)
 
 FEED_ID = uuid5(NAMESPACE_URL, "/lansgrupp-wiki/feeds/changes")
-CHANGE_LABELS = {"created": "skapades", "edited": "ändrades", "reverted": "återställdes",
-                 "published": "publicerades", "archived": "arkiverades"}
+CHANGE_LABELS = {"created": N_("skapades"), "edited": N_("ändrades"), "reverted": N_("återställdes"),
+                 "published": N_("publicerades"), "archived": N_("arkiverades")}
 
 
 @bp.get("/feeds/changes.atom")
@@ -27,8 +30,10 @@ def changes():
     for item in items:
         link = url_for("pages.example", slug=item["slug"], _external=True)
         entry_id = uuid5(NAMESPACE_URL, f"/lansgrupp-wiki/changes/{item['example_id']}/{item['position']}")
-        title = f"{item['title']} {CHANGE_LABELS.get(item['change'], item['change'])} (version {item['version']})"
-        summary = item["comment"] or ", ".join(item["fields"]) or CHANGE_LABELS.get(item["change"], "")
+        change = gettext(CHANGE_LABELS[item["change"]]) if item["change"] in CHANGE_LABELS else item["change"]
+        title = gettext("%(title)s %(change)s (version %(version)s)", title=item["title"], change=change,
+                        version=item["version"])
+        summary = item["comment"] or ", ".join(item["fields"]) or change
         entries.append(
             "<entry>"
             f"<id>urn:uuid:{entry_id}</id>"
@@ -38,14 +43,16 @@ def changes():
             f'<link rel="alternate" type="text/html" href="{escape(link)}"/>'
             f'<summary type="text">{escape(summary)}</summary>'
             "</entry>")
+    feed_title = gettext("Lärande exempel – senaste ändringar")
+    author = gettext("Länsgruppen mot mäns våld mot kvinnor")
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{current_language()}">'
         f"<id>urn:uuid:{FEED_ID}</id>"
-        "<title>Lärande exempel – senaste ändringar</title>"
+        f"<title>{escape(feed_title)}</title>"
         f"<updated>{updated}</updated>"
         f'<link rel="self" type="application/atom+xml" href="{escape(self_url)}"/>'
         f'<link rel="alternate" type="text/html" href="{escape(url_for("pages.recent_changes", _external=True))}"/>'
-        "<author><name>Länsgruppen mot mäns våld mot kvinnor</name></author>"
+        f"<author><name>{escape(author)}</name></author>"
         + "".join(entries) + "</feed>\n")
     return Response(xml, mimetype="application/atom+xml")

@@ -3,6 +3,7 @@
 import re
 
 from events.errors import ValidationError
+from events.messages import msg
 from events.permissions import Actor
 from events.slugs import is_slug
 from events.vocabulary import GOALS, MUNICIPALITIES, VIOLENCE_FORMS
@@ -23,7 +24,7 @@ def visibility_of(actor: Actor) -> Visibility:
 def search_request(args, actor: Actor, int_arg) -> SearchRequest:
     q = args.get("q", "") or ""
     if len(q) > MAX_QUERY:
-        raise ValidationError(f"q: högst {MAX_QUERY} tecken.", "q")
+        raise ValidationError(msg("q: högst %(max)s tecken.", max=MAX_QUERY), "q")
     filters = {}
     checks = {
         "violence_form": lambda v: v in VIOLENCE_FORMS,
@@ -38,10 +39,10 @@ def search_request(args, actor: Actor, int_arg) -> SearchRequest:
         if value in (None, ""):
             continue
         if not check(value):
-            raise ValidationError(f"{name}: okänt värde.", name)
+            raise ValidationError(msg("%(field)s: okänt värde.", field=name), name)
         filters[name] = value.casefold() if name == "target_group" else value
     sort = args.get("sort") or "relevance"
     if sort not in ("relevance", "updated"):
-        raise ValidationError("sort: relevance eller updated.", "sort")
+        raise ValidationError(msg("sort: relevance eller updated."), "sort")
     return SearchRequest(q=q, filters=filters, sort=sort, page=int_arg("page", 1),
                          per_page=int_arg("per_page", 10, cap=MAX_PER_PAGE), visibility=visibility_of(actor))

@@ -3,6 +3,7 @@
 from flask import request
 
 from events.errors import NotSignedIn
+from events.messages import msg
 
 from .services import services
 
@@ -23,6 +24,6 @@ def authenticate(username: str, password: str):
     account = services().wiki.check_password(username, password)
     if account is None:
         throttle.failed(keys)
-        raise NotSignedIn("Fel användarnamn eller lösenord.")
+        raise NotSignedIn(msg("Fel användarnamn eller lösenord."))
     throttle.succeeded(keys)
     return account

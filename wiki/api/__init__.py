@@ -3,6 +3,7 @@
 from flask import Blueprint, g, request
 
 from events.errors import ValidationError
+from events.messages import msg
 from events.validation import is_valid_text
 
 from ..auth import api_actor
@@ -17,12 +18,12 @@ def int_arg(name: str, default: int | None = None, minimum: int = 1, maximum: in
     if raw is None or raw == "":
         return default
     if not raw.isascii() or not raw.isdigit():
-        raise ValidationError(f"{name}: måste vara ett heltal.", name)
+        raise ValidationError(msg("%(field)s: måste vara ett heltal.", field=name), name)
     if len(raw) > 12:
-        raise ValidationError(f"{name}: utanför tillåtet intervall.", name)
+        raise ValidationError(msg("%(field)s: utanför tillåtet intervall.", field=name), name)
     value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
-        raise ValidationError(f"{name}: utanför tillåtet intervall.", name)
+        raise ValidationError(msg("%(field)s: utanför tillåtet intervall.", field=name), name)
     if cap is not None:
         value = min(value, cap)
     return value
@@ -31,14 +32,14 @@ def int_arg(name: str, default: int | None = None, minimum: int = 1, maximum: in
 def json_body(required: bool = True) -> dict:
     if not request.get_data(cache=True):
         if required:
-            raise ValidationError("Skicka ett JSON-objekt i begäran.")
+            raise ValidationError(msg("Skicka ett JSON-objekt i begäran."))
         return {}
     try:
         data = request.get_json(force=True, silent=True)
     except RecursionError:
         data = None
     if not isinstance(data, dict):
-        raise ValidationError("Begäran är inte ett giltigt JSON-objekt.")
+        raise ValidationError(msg("Begäran är inte ett giltigt JSON-objekt."))
     _check_json(data)
     return data
 
@@ -49,10 +50,10 @@ MAX_JSON_DEPTH = 12
 def _check_json(value, depth: int = 0) -> None:
     """Refuses nesting deeper than any field needs and text that is not valid Unicode."""
     if depth > MAX_JSON_DEPTH:
-        raise ValidationError("Begäran är för djupt nästlad.")
+        raise ValidationError(msg("Begäran är för djupt nästlad."))
     if isinstance(value, str):
         if not is_valid_text(value):
-            raise ValidationError("Begäran innehåller ogiltiga Unicode-tecken.")
+            raise ValidationError(msg("Begäran innehåller ogiltiga Unicode-tecken."))
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_json(key, depth + 1)

@@ -150,7 +150,9 @@ def _schemas() -> dict:
         "tags": {"type": "array", "items": {"type": "string"}},
     }
     person_out = obj({"person_id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"},
-                      "phone": {"type": "string"}, "title": {"type": "string"}},
+                      "phone": {"type": "string"}, "title": {"type": "string"},
+                      "erased": {"type": "boolean", "description": "Raderad: namnet är \"raderad person\", "
+                                                                   "övriga uppgifter tomma."}},
                      required=["person_id", "name", "email", "phone", "title"])
     form_ref = obj({"id": {"type": "string"}, "submitted_by": nullable({"type": "string"}),
                     "submitted_at": nullable(DATE_TIME), "approved_by": nullable({"type": "string"}),
@@ -642,6 +644,18 @@ def _paths() -> dict:
         "/people/{person_id}": {
             "get": operation("readPerson", "Medlemsregister", "Läs en person", parameters=[PERSON_ID],
                              security=SIGNED_IN, errors=("403", "404"), ok=(200, "Personen.", ref("Person"))),
+        },
+        "/people/{person_id}/erase": {
+            "post": operation("erasePerson", "Medlemsregister", "Radera en persons personuppgifter",
+                              description="Bara administratörer. Personens nyckel förstörs och en händelse utan "
+                                          "personuppgifter (`Person.Erased`) sparas; i registret, historiken och "
+                                          "exporterna står sedan \"raderad person\". 409 `erased` om personen "
+                                          "redan är raderad.",
+                              parameters=[PERSON_ID], body=ref("AnyObject"), body_required=False,
+                              security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
+                              ok=(200, "Raderad.", obj({"person_id": {"type": "string"}, "erased": {"const": True},
+                                                        "position": POSITION},
+                                                       required=["person_id", "erased", "position"]))),
         },
         "/people/{person_id}/history": {
             "get": operation("personHistory", "Medlemsregister", "Personens roller över tid",

@@ -92,8 +92,21 @@ def read_person(person_id):
     person = services().pages.person(person_id) if len(person_id) <= 40 else None
     if person is None:
         raise NotFound("Personen finns inte.")
-    return jsonify({"person_id": person["id"], "name": person["name"], "email": person["email"],
-                    "phone": person["phone"], "title": person["title"]})
+    return jsonify(_person_json(person))
+
+
+def _person_json(person: dict) -> dict:
+    return {"person_id": person["id"], "name": person["name"], "email": person["email"],
+            "phone": person["phone"], "title": person["title"], "erased": bool(person["erased"])}
+
+
+@bp.post("/people/<person_id>/erase")
+def erase_person(person_id):
+    """Admins only: the person's key is destroyed; history keeps "raderad person"."""
+    json_body(required=False)
+    position = services().wiki.erase_person(g.actor, person_id)
+    services().pages.wait_for(position)
+    return jsonify({"person_id": person_id, "erased": True, "position": position})
 
 
 @bp.get("/people/<person_id>/history")
@@ -102,6 +115,4 @@ def person_history(person_id):
     person = services().pages.person(person_id) if len(person_id) <= 40 else None
     if person is None:
         raise NotFound("Personen finns inte.")
-    return jsonify({"person": {"person_id": person["id"], "name": person["name"], "email": person["email"],
-                               "phone": person["phone"], "title": person["title"]},
-                    "items": services().pages.person_terms(person_id)})
+    return jsonify({"person": _person_json(person), "items": services().pages.person_terms(person_id)})

@@ -1,16 +1,25 @@
-"""Pages for people with a browser, Swedish first."""
+"""Pages for people with a browser, Swedish first, English on request."""
 
-from datetime import datetime
-
-from flask import Blueprint, g
-from flask_babel import format_datetime
+from flask import Blueprint, g, has_request_context, request
+from flask_babel import gettext
 
 from events import vocabulary
+from events.messages import N_
+from events.personal_data import ERASED_NAME
 
 from ..auth import page_actor
+from ..i18n import LANGUAGES, Labels, current_language, localised_date, localised_datetime
 from ..services import services
 
 bp = Blueprint("pages", __name__)
+
+# The content fields of a learning example as the history and the comparison name them.
+FIELD_LABELS = {
+    "title": N_("Titel"), "summary": N_("Sammanfattning"), "body": N_("Beskrivning"),
+    "organisations": N_("Organisationer"), "municipalities": N_("Kommuner"), "violence_forms": N_("Våldsformer"),
+    "goals": N_("Nationella mål"), "target_groups": N_("Målgrupper"), "measure_types": N_("Typ av insats"),
+    "evaluation": N_("Utvärdering"), "period": N_("Period"), "contact": N_("Kontakt"), "tags": N_("Taggar"),
+}
 
 
 @bp.before_request
@@ -19,25 +28,43 @@ def identify_and_catch_up():
     g.actor = page_actor()
 
 
-def swedish_datetime(value: str | None, format: str = "d MMM y HH:mm") -> str:
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return format_datetime(moment, format)
+def person_name(name: str | None) -> str:
+    """A person's name as stored, or "raderad person" in the reader's language once erased."""
+    return gettext(ERASED_NAME) if name == ERASED_NAME else (name or "")
 
 
 def register_filters(app) -> None:
-    app.jinja_env.filters["datum"] = swedish_datetime
+    app.jinja_env.filters["datum"] = localised_datetime
+    app.jinja_env.filters["dag"] = localised_date
+    app.jinja_env.filters["person_name"] = person_name
+    # The vocabularies' labels are translated each time a template reads them.
     app.jinja_env.globals.update(
-        VIOLENCE_FORMS=vocabulary.VIOLENCE_FORMS, GOALS=vocabulary.GOALS,
-        MEASURE_TYPES=vocabulary.MEASURE_TYPES, EVALUATIONS=vocabulary.EVALUATIONS,
-        MUNICIPALITIES=vocabulary.MUNICIPALITIES, STATUSES=vocabulary.STATUSES, ROLES=vocabulary.ROLES,
-        ORGANISATION_KINDS=vocabulary.ORGANISATION_KINDS,
+        VIOLENCE_FORMS=Labels(vocabulary.VIOLENCE_FORMS), GOALS=Labels(vocabulary.GOALS),
+        MEASURE_TYPES=Labels(vocabulary.MEASURE_TYPES), EVALUATIONS=Labels(vocabulary.EVALUATIONS),
+        MUNICIPALITIES=vocabulary.MUNICIPALITIES, STATUSES=Labels(vocabulary.STATUSES),
+        ROLES=Labels(vocabulary.ROLES), ORGANISATION_KINDS=Labels(vocabulary.ORGANISATION_KINDS),
+        FIELDS=Labels(FIELD_LABELS), LANGUAGES=LANGUAGES,
     )
 
     @app.context_processor
     def actor_in_templates():
-        return {"actor": g.get("actor")}
+        return {"actor": g.get("actor"), "language": current_language(), "here": _here()}
+
+    @app.after_request
+    def vary_by_language(response):
+        """Pages and the feed are in the language of the cookie; the API is not."""
+        if not request.path.startswith("/api/"):
+            response.vary.add("Cookie")
+        return response
 
 
-from . import account, accounts, api_docs, audit, changes, examples, organisations, register, search  # noqa: E402,F401
+def _here() -> str:
+    """The current page's path and query, for `next=` of the language links."""
+    if not has_request_context():
+        return "/"
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
+from . import (  # noqa: E402,F401
+    account, accounts, api_docs, audit, changes, examples, language, organisations, register, search,
+)

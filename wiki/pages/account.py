@@ -1,18 +1,18 @@
 """Signing in and out with the session cookie."""
 
 from flask import flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from events.errors import NotSignedIn
 
+from ..i18n import local_path, translate
 from ..services import services
 from ..signin import authenticate
 from . import bp
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.index")
+    return local_path(target) or url_for("pages.index")
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -25,11 +25,11 @@ def sign_in():
         try:
             account = authenticate(username, password)
         except NotSignedIn as failure:
-            error, account = failure.message, None
+            error, account = translate(failure.message), None
         if account is not None:
             session.clear()
             session["username"] = account.username
-            flash(f"Du är inloggad som {account.username}.", "ok")
+            flash(gettext("Du är inloggad som %(username)s.", username=account.username), "ok")
             return redirect(_safe_next(request.form.get("next")))
     return render_template("login.html", error=error, username=username,
                            next=request.values.get("next", "")), (401 if error else 200)
@@ -38,7 +38,7 @@ def sign_in():
 @bp.post("/logga-ut")
 def sign_out():
     session.clear()
-    flash("Du är utloggad.", "ok")
+    flash(gettext("Du är utloggad."), "ok")
     return redirect(url_for("pages.index"))
 
 

@@ -1,9 +1,11 @@
 """Account pages: coordinators and admins manage accounts; everyone changes their own password."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from events.errors import Conflict, NotAllowed, NotFound, ValidationError
 
+from ..i18n import translate
 from ..services import services
 from . import bp
 
@@ -33,10 +35,10 @@ def accounts():
                 g.actor, form.get("username", "").strip()[:40], form.get("role", ""),
                 form.get("organisation") or None, form.get("password", ""))
         except (ValidationError, NotAllowed, Conflict) as failure:
-            error, status = failure.message, 400 if not isinstance(failure, NotAllowed) else 403
+            error, status = translate(failure.message), 400 if not isinstance(failure, NotAllowed) else 403
         else:
             services().pages.wait_for(position)
-            flash(f"Kontot {form.get('username')} skapades.", "ok")
+            flash(gettext("Kontot %(username)s skapades.", username=form.get("username")), "ok")
             return redirect(url_for("pages.accounts"))
     return render_template("accounts.html", accounts=services().pages.accounts(), roles=_roles_for(g.actor),
                            organisations=services().pages.organisations(), error=error,
@@ -66,12 +68,12 @@ def account_detail(username):
         except NotFound:
             abort(404)
         except NotAllowed as failure:
-            return render_template("error.html", status=403, message=failure.message), 403
+            return render_template("error.html", status=403, message=translate(failure.message)), 403
         except (ValidationError, Conflict) as failure:
-            flash(failure.message, "error")
+            flash(translate(failure.message), "error")
         else:
             services().pages.wait_for(position)
-            flash("Kontot är ändrat.", "ok")
+            flash(gettext("Kontot är ändrat."), "ok")
         return redirect(url_for("pages.account_detail", username=username))
     return render_template("account_detail.html", account=found, roles=_roles_for(g.actor),
                            organisations=services().pages.organisations())
@@ -85,14 +87,14 @@ def change_password():
     if request.method == "POST":
         new = request.form.get("new_password", "")
         if new != request.form.get("repeat_password", ""):
-            error, status = "De nya lösenorden är inte lika.", 400
+            error, status = gettext("De nya lösenorden är inte lika."), 400
         else:
             try:
                 position = services().wiki.change_own_password(g.actor, request.form.get("current_password", ""), new)
             except ValidationError as failure:
-                error, status = failure.message, 400
+                error, status = translate(failure.message), 400
             else:
                 services().pages.wait_for(position)
-                flash("Ditt lösenord är ändrat.", "ok")
+                flash(gettext("Ditt lösenord är ändrat."), "ok")
                 return redirect(url_for("pages.my_account"))
     return render_template("password.html", error=error), status

@@ -4,6 +4,7 @@ import json
 import re
 
 from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..audit_export import stored_events
 from ..services import services
@@ -56,7 +57,7 @@ def audit_verify():
                 if len(digest["sha256"]) != 64:
                     raise ValueError
             except (ValueError, KeyError, TypeError):
-                error = 'Klistra in en digest som {"position": N, "sha256": "…"}.'
+                error = gettext('Klistra in en digest som {"position": N, "sha256": "…"}.')
                 digest = None
         if error is None:
             result = services().audit.verify(digest)

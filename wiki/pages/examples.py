@@ -1,15 +1,19 @@
 """Learning example pages: read, list, write with preview, history, diff, revert, status."""
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from markupsafe import escape
 
 from events.errors import EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.messages import Message, msg
 from events.permissions import can_archive_example, can_edit_example
-from events.rendering import mark_missing_links, render_markdown
+from events.rendering import MISSING_LINK_TITLE, mark_missing_links, render_markdown
 from events.vocabulary import GOALS, STATUSES, VIOLENCE_FORMS
 
 from ..diffs import example_diff, side_by_side
+from ..i18n import translate
 from ..services import services
-from . import bp
+from . import FIELD_LABELS, bp
 
 PER_PAGE = 20
 
@@ -75,6 +79,7 @@ def examples():
 def example(slug):
     version = _int_param("version")
     shown = _readable(slug, version)
+    shown["html"] = _translate_missing_links(shown.get("html") or "")
     pages = services().pages
     return render_template(
         "example.html", example=shown, backlinks=pages.backlinks(g.actor, slug),
@@ -90,12 +95,12 @@ def _split_labels(raw: str) -> list[str]:
     return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
-def _year(raw: str, label: str) -> int | None:
+def _year(raw: str, label) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
     if not raw.isdigit() or len(raw) != 4:
-        raise ValidationError(f"{label}: ange ett årtal med fyra siffror.", "period")
+        raise ValidationError(msg("%(label)s: ange ett årtal med fyra siffror.", label=label), "period")
     return int(raw)
 
 
@@ -103,10 +108,10 @@ def form_to_fields(form) -> dict:
     """The form's content fields in the API's shape."""
     owner = form.get("owner", "").strip()
     partners = [p for p in form.getlist("partners") if p and p != owner]
-    start = _year(form.get("start_year", ""), "Startår")
-    end = _year(form.get("end_year", ""), "Slutår")
+    start = _year(form.get("start_year", ""), msg("Startår"))
+    end = _year(form.get("end_year", ""), msg("Slutår"))
     if start is None and end is not None:
-        raise ValidationError("Ange startår om du anger slutår.", "period")
+        raise ValidationError(msg("Ange startår om du anger slutår."), "period")
     return {
         "title": form.get("title", ""),
         "summary": form.get("summary", ""),
@@ -154,16 +159,32 @@ def _values_from_content(content: dict, version: int | None = None) -> dict:
     }
 
 
-def _render_form(values: dict, *, slug=None, error=None, preview=None, conflict=None, status=200):
+def _render_form(values: dict, *, slug=None, error=None, error_field=None, preview=None, conflict=None, status=200):
     return render_template(
-        "edit.html", values=values, slug=slug, error=error, preview=preview, conflict=conflict,
-        organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+        "edit.html", values=values, slug=slug, error=error, error_field=error_field, preview=preview,
+        conflict=conflict, organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+
+
+def _form_error(error) -> str:
+    """The error as the form shows it: a field by the label the person sees ("Titel"), not by its
+    name in the API ("title")."""
+    message = error.message
+    field = getattr(error, "field", None)
+    if isinstance(message, Message) and field in FIELD_LABELS and message.params.get("field") == field:
+        message = Message(message.template, **{**message.params, "field": msg(FIELD_LABELS[field])})
+    return translate(message)
 
 
 def _preview_html(body: str) -> str:
     html = render_markdown(body).html
     pages = services().pages
-    return mark_missing_links(html, pages.readable_titles(g.actor, pages._link_targets(html)))
+    return _translate_missing_links(mark_missing_links(html, pages.readable_titles(g.actor, pages._link_targets(html))))
+
+
+def _translate_missing_links(html: str) -> str:
+    """The tooltip of links to examples the reader cannot open, in the reader's language."""
+    marked = f'<a class="wikilink missing" title="{MISSING_LINK_TITLE}" '
+    return html.replace(marked, f'<a class="wikilink missing" title="{escape(gettext(MISSING_LINK_TITLE))}" ')
 
 
 @bp.route("/nytt-exempel", methods=["GET", "POST"])
@@ -182,9 +203,10 @@ def new_example():
         data = {**form_to_fields(request.form), "comment": values["comment"]}
         written = services().wiki.create_example(g.actor, data)
     except (ValidationError, NotAllowed) as error:
-        return _render_form(values, error=error.message, status=400 if isinstance(error, ValidationError) else 403)
+        return _render_form(values, error=_form_error(error), error_field=getattr(error, "field", None),
+                            status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
-    flash("Exemplet sparades som utkast.", "ok")
+    flash(gettext("Exemplet sparades som utkast."), "ok")
     return redirect(url_for("pages.example", slug=written.slug))
 
 
@@ -209,26 +231,26 @@ def edit_example(slug):
     except EditConflict as error:
         services().pages.catch_up()
         theirs = _readable(slug)
-        conflict = {"message": error.message, "theirs": theirs,
+        conflict = {"message": translate(error.message), "theirs": theirs,
                     "rows": side_by_side(theirs.get("body") or "", values["body"])}
         values["base_version"] = str(error.current_version)
         return _render_form(values, slug=slug, conflict=conflict, status=409)
     except (ValidationError, NotAllowed) as error:
-        return _render_form(values, slug=slug, error=error.message,
+        return _render_form(values, slug=slug, error=_form_error(error), error_field=getattr(error, "field", None),
                             status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
-    flash("Ändringen sparades." if written.changed else "Inget ändrades.", "ok")
+    flash(gettext("Ändringen sparades.") if written.changed else gettext("Inget ändrades."), "ok")
     return redirect(url_for("pages.example", slug=slug))
 
 
 @bp.post("/exempel/<slug>/publicera")
 def publish_example(slug):
-    return _status_command(slug, services().wiki.publish_example, "Exemplet är publicerat.")
+    return _status_command(slug, services().wiki.publish_example, gettext("Exemplet är publicerat."))
 
 
 @bp.post("/exempel/<slug>/arkivera")
 def archive_example(slug):
-    return _status_command(slug, services().wiki.archive_example, "Exemplet är arkiverat.")
+    return _status_command(slug, services().wiki.archive_example, gettext("Exemplet är arkiverat."))
 
 
 def _status_command(slug, command, message):
@@ -287,9 +309,9 @@ def revert(slug):
     except (NotAllowed, NotSignedIn):
         abort(403)
     except ValidationError as error:
-        flash(error.message, "error")
+        flash(translate(error.message), "error")
         return redirect(url_for("pages.history", slug=slug))
     _remember_write(written.position)
-    flash(f"Version {raw} återställdes som version {written.version}.", "ok")
+    flash(gettext("Version %(old)s återställdes som version %(new)s.", old=raw, new=written.version), "ok")
     return redirect(url_for("pages.example", slug=slug))
 

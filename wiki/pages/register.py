@@ -1,13 +1,17 @@
 """Register pages: the form (*blankett*), the coordinator's inbox, the roster on any date,
 people, and the export."""
 
+import re
 from datetime import date, datetime, timezone
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from events.errors import Conflict, NotAllowed, NotFound, ValidationError
+from events.messages import Message, N_, msg
 
 from ..audit_export import membership_rows, to_csv, to_jsonl
+from ..i18n import translate
 from ..services import services
 from ..timeline import person_timeline
 from . import bp
@@ -34,8 +38,9 @@ def _form_organisations() -> list[dict]:
     return [o for o in organisations if o["slug"] == g.actor.organisation]
 
 
-def _changes_from_form(form) -> list[dict]:
-    changes = []
+def _changes_from_form(form) -> tuple[list[dict], list]:
+    """The form's changes in the API's shape, and for each the part of the form it came from."""
+    changes, parts = [], []
     for n in range(APPOINT_ROWS):
         role, day = form.get(f"appoint-{n}-role", ""), form.get(f"appoint-{n}-from", "").strip()
         existing = form.get(f"appoint-{n}-person_id", "")
@@ -48,11 +53,28 @@ def _changes_from_form(form) -> list[dict]:
         else:
             change["person"] = {k: form.get(f"appoint-{n}-{k}", "").strip() for k in ("name", "email", "phone", "title")}
         changes.append(change)
+        parts.append(msg("Utnämning %(n)s", n=n + 1))
     holder = form.get("end-holder", "")
     if holder:
         role, _, person_id = holder.partition(":")
         changes.append({"action": "end", "role": role, "person_id": person_id, "on": form.get("end-on", "").strip()})
-    return changes
+        parts.append(msg("Avslut"))
+    return changes, parts
+
+
+# The fields of a change as the form labels them, for errors that name them by the API's path.
+CHANGE_FIELDS = {"from": N_("Från och med (ÅÅÅÅ-MM-DD)"), "on": N_("Sista dag (ÅÅÅÅ-MM-DD)"), "role": N_("Roll")}
+CHANGE_FIELD = re.compile(r"changes\[(\d+)\]\.(\w+)")
+
+
+def _form_error(failure, parts: list) -> str:
+    """The error as the form shows it: "Avslut, Sista dag (ÅÅÅÅ-MM-DD): …", not "changes[1].on: …"."""
+    message = failure.message
+    found = CHANGE_FIELD.fullmatch(str(message.params.get("field", ""))) if isinstance(message, Message) else None
+    if found and int(found.group(1)) < len(parts) and found.group(2) in CHANGE_FIELDS:
+        where = f"{translate(parts[int(found.group(1))])}, {_(CHANGE_FIELDS[found.group(2)])}"
+        message = Message(message.template, **{**message.params, "field": where})
+    return translate(message)
 
 
 @bp.route("/blankett", methods=["GET", "POST"])
@@ -76,16 +98,16 @@ def membership_form():
     error, status = None, 200
     if request.method == "POST" and request.form.get("action") == "submit":
         try:
-            changes = _changes_from_form(request.form)
+            changes, parts = _changes_from_form(request.form)
             if not changes:
-                raise ValidationError("Fyll i minst en ändring.", "changes")
+                raise ValidationError(msg("Fyll i minst en ändring."), "changes")
             request_id, position = services().wiki.submit_membership_request(
                 g.actor, {"organisation": slug, "note": request.form.get("note", ""), "changes": changes})
         except (ValidationError, NotAllowed, NotFound) as failure:
-            error, status = failure.message, 400
+            error, status = _form_error(failure, parts), 400
         else:
             pages.wait_for(position)
-            flash("Blanketten är inskickad till samordnaren.", "ok")
+            flash(_("Blanketten är inskickad till samordnaren."), "ok")
             return redirect(url_for("pages.membership_requests"))
     return render_template("membership_form.html", organisations=organisations, slug=slug, holders=holders,
                            people=people, rows=range(APPOINT_ROWS), form=request.form, error=error,
@@ -130,10 +152,10 @@ def _decide(request_id: str, approve: bool):
     except NotFound:
         abort(404)
     except (ValidationError, Conflict) as failure:
-        flash(failure.message, "error")
+        flash(translate(failure.message), "error")
         return redirect(url_for("pages.membership_requests"))
     services().pages.wait_for(position)
-    flash("Blanketten är godkänd och registret uppdaterat." if approve else "Blanketten är avslagen.", "ok")
+    flash(_("Blanketten är godkänd och registret uppdaterat.") if approve else _("Blanketten är avslagen."), "ok")
     return redirect(url_for("pages.membership_requests"))
 
 
@@ -148,7 +170,7 @@ def roster():
         if len(at) != 10:
             raise ValueError
     except ValueError:
-        flash("Ange ett datum som ÅÅÅÅ-MM-DD.", "error")
+        flash(_("Ange ett datum som ÅÅÅÅ-MM-DD."), "error")
         at = _today()
     return render_template("roster.html", at=at, items=services().pages.roster(at))
 
@@ -163,6 +185,28 @@ def person(person_id):
         abort(404)
     terms = services().pages.person_terms(person_id)
     return render_template("person.html", person=found, terms=terms, timeline=person_timeline(terms))
+
+
+@bp.post("/personer/<person_id>/radera")
+def erase_person(person_id):
+    """Admins erase a person's data: the key is destroyed, the roles stay as "raderad person"."""
+    if not g.actor.signed_in:
+        return redirect(url_for("pages.sign_in", next=url_for("pages.person", person_id=person_id)))
+    if g.actor.role != "admin":
+        abort(403)
+    if request.form.get("confirm") != "ja":
+        flash(_("Kryssa i rutan för att bekräfta raderingen."), "error")
+        return redirect(url_for("pages.person", person_id=person_id))
+    try:
+        position = services().wiki.erase_person(g.actor, person_id)
+    except NotFound:
+        abort(404)
+    except Conflict as failure:
+        flash(translate(failure.message), "error")
+        return redirect(url_for("pages.person", person_id=person_id))
+    services().pages.wait_for(position)
+    flash(_("Personuppgifterna är raderade. Uppdragen står kvar som \"raderad person\"."), "ok")
+    return redirect(url_for("pages.person", person_id=person_id))
 
 
 @bp.get("/register/export.<fmt>")

@@ -3,15 +3,17 @@
 from flask import g, render_template, request, session, url_for
 
 from events.errors import ValidationError
+from events.messages import N_
 from events.readmodel import Behind
 
 from ..api import int_arg
+from ..i18n import Labels, translate
 from ..search_params import search_request
 from ..services import services
 from . import bp
 
-FACET_LABELS = {"violence_form": "Våldsform", "goal": "Nationellt mål", "organisation": "Organisation",
-                "municipality": "Kommun", "target_group": "Målgrupp", "year": "År"}
+FACET_LABELS = {"violence_form": N_("Våldsform"), "goal": N_("Nationellt mål"), "organisation": N_("Organisation"),
+                "municipality": N_("Kommun"), "target_group": N_("Målgrupp"), "year": N_("År")}
 
 
 @bp.get("/sok")
@@ -20,7 +22,8 @@ def search():
     try:
         search = search_request(request.args, g.actor, int_arg)
     except ValidationError as error:
-        return render_template("search.html", error=error.message, result=None, args={}, facet_labels=FACET_LABELS,
+        return render_template("search.html", error=translate(error.message), result=None, args={},
+                               facet_labels=Labels(FACET_LABELS),
                                organisation_names={}), 400
     own_write = session.get("last_position")
     if own_write:
@@ -37,6 +40,6 @@ def search():
 
     pages_count = max(1, (result["total"] + search.per_page - 1) // search.per_page)
     return render_template(
-        "search.html", result=result, args=args, url_with=url_with, facet_labels=FACET_LABELS,
+        "search.html", result=result, args=args, url_with=url_with, facet_labels=Labels(FACET_LABELS),
         page=search.page, pages_count=pages_count, behind=behind, error=None,
         organisation_names={o["slug"]: o["name"] for o in services().pages.organisations()})

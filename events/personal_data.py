@@ -1,0 +1,114 @@
+"""Personal data sealed with a key per person, the keys kept outside the event log.
+
+A person's name, e-mail, phone and title are stored in the log only as AES-256-GCM
+ciphertext (`sealed`). The key lives in a key table: `keys.sqlite` in the data folder with
+the embedded store, a `person_keys` table in PostgreSQL's schema otherwise. Erasing a person
+destroys the key, so the ciphertext that stays in the append-only log (and in its hash
+chain) can never be read again.
+"""
+
+import base64
+import json
+import os
+import sqlite3
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .local_sqlite import LocalSQLite
+from .messages import N_
+
+PERSONAL_FIELDS = ("name", "email", "phone", "title")
+ERASED_NAME = N_("raderad person")
+_VERSION = "v1:"
+
+
+def new_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def seal(key: bytes, person_id: str, data: dict) -> str:
+    """The personal fields as ciphertext bound to the person's id."""
+    nonce = os.urandom(12)
+    plain = json.dumps({k: data[k] for k in PERSONAL_FIELDS}, ensure_ascii=False).encode()
+    return _VERSION + base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plain, person_id.encode())).decode()
+
+
+def unseal(key: bytes | None, person_id: str, sealed: str) -> dict | None:
+    """The personal fields, or None when the key is gone (erased) or does not fit."""
+    if key is None or not sealed.startswith(_VERSION):
+        return None
+    raw = base64.b64decode(sealed[len(_VERSION):])
+    try:
+        plain = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.encode())
+    except InvalidTag:
+        return None
+    return json.loads(plain)
+
+
+def erased_fields() -> dict:
+    return {"name": ERASED_NAME, "email": "", "phone": "", "title": ""}
+
+
+class SQLitePersonKeys:
+    """Keys in `keys.sqlite`: a rollback journal (not WAL) and `secure_delete`, so a
+    destroyed key is overwritten in the file and leaves no copy in a journal."""
+
+    def __init__(self, path: str):
+        self.path = path
+        if not os.path.exists(path):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        self._sqlite = LocalSQLite(path, journal_mode="DELETE", secure_delete=True)
+        self.create_tables()
+
+    def _db(self) -> sqlite3.Connection:
+        return self._sqlite.connection()
+
+    def create_tables(self) -> None:
+        self._db().execute("CREATE TABLE IF NOT EXISTS person_keys (person_id TEXT PRIMARY KEY, key BLOB NOT NULL)")
+
+    def store(self, person_id: str, key: bytes) -> None:
+        self._db().execute("INSERT INTO person_keys VALUES (?, ?)", (person_id, key))
+
+    def get(self, person_id: str) -> bytes | None:
+        row = self._db().execute("SELECT key FROM person_keys WHERE person_id=?", (person_id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def destroy(self, person_id: str) -> None:
+        self._db().execute("DELETE FROM person_keys WHERE person_id=?", (person_id,))
+
+    def close(self) -> None:
+        self._sqlite.close()
+
+
+class PostgresPersonKeys:
+    """Keys in `person_keys` beside the PostgreSQL log, shared by every node."""
+
+    def __init__(self, datastore):
+        from psycopg import sql
+        self._datastore = datastore
+        self._sql = sql
+        self._table = sql.Identifier(datastore.schema, "person_keys")
+
+    def _run(self, statement: str, params=(), fetch: bool = False):
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._sql.SQL(statement).format(table=self._table), params)
+            return cursor.fetchall() if fetch else None
+
+    def create_tables(self) -> None:
+        self._run("CREATE TABLE IF NOT EXISTS {table} (person_id TEXT PRIMARY KEY, key BYTEA NOT NULL)")
+
+    def store(self, person_id: str, key: bytes) -> None:
+        self._run("INSERT INTO {table} (person_id, key) VALUES (%s, %s)", (person_id, key))
+
+    def get(self, person_id: str) -> bytes | None:
+        rows = self._run("SELECT key FROM {table} WHERE person_id=%s", (person_id,), fetch=True)
+        return bytes(rows[0]["key"]) if rows else None
+
+    def destroy(self, person_id: str) -> None:
+        self._run("DELETE FROM {table} WHERE person_id=%s", (person_id,))
+        with self._datastore.get_connection() as connection:  # autocommit: VACUUM FULL rewrites the file
+            connection.execute(self._sql.SQL("VACUUM FULL {table}").format(table=self._table))
+
+    def close(self) -> None:
+        """The event store owns the connection pool."""
