@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from events.membership import Roster  # noqa: E402
 from events.permissions import Actor  # noqa: E402
+from events.personal_data import unseal  # noqa: E402
 from wiki import create_app  # noqa: E402
 
 COORDINATOR = Actor("bench", "coordinator", None)
@@ -66,7 +67,8 @@ def roster_from_aggregates(wiki, slugs, at: str):
         held = {t["role"]: t for t in roster.terms if t["start"] <= at and (t["end"] is None or at <= t["end"])}
         people = {role: wiki.repository.get(UUID(t["person_id"]))
                   for role, t in held.items()}
-        result.append((slug, {role: p.name for role, p in people.items()}))
+        result.append((slug, {role: unseal(wiki.person_keys.get(str(p.id)), str(p.id), p.sealed)["name"]
+                              for role, p in people.items()}))
     return result
 
 

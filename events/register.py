@@ -44,18 +44,20 @@ class RegisterCommands:
 
     # ---- people --------------------------------------------------------------------
 
-    def person_data(self, data) -> dict:
+    def person_data(self, data, field: str = "person") -> dict:
+        """A new person's fields, checked; errors name them under `field` (e.g. changes[0].person)."""
         if not isinstance(data, dict):
-            raise ValidationError(msg("person: ange name, email, phone, title."), "person")
+            raise ValidationError(msg("%(field)s: ange name, email, phone, title.", field=field), field)
         validation.reject_unknown(data, {"name", "email", "phone", "title"})
-        name = validation.text(data.get("name"), "person.name", max_length=120, required=True)
-        email = validation.text(data.get("email"), "person.email", max_length=200)
+        names = {key: f"{field}.{key}" for key in ("name", "email", "phone", "title")}
+        name = validation.text(data.get("name"), names["name"], max_length=120, required=True)
+        email = validation.text(data.get("email"), names["email"], max_length=200)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            raise ValidationError(msg("person.email: ogiltig e-postadress."), "person.email")
-        phone = validation.text(data.get("phone"), "person.phone", max_length=40)
+            raise ValidationError(msg("%(field)s: ogiltig e-postadress.", field=names["email"]), names["email"])
+        phone = validation.text(data.get("phone"), names["phone"], max_length=40)
         if phone and not re.fullmatch(r"[0-9+()\- ]{5,40}", phone):
-            raise ValidationError(msg("person.phone: ogiltigt telefonnummer."), "person.phone")
-        title = validation.text(data.get("title"), "person.title", max_length=120)
+            raise ValidationError(msg("%(field)s: ogiltigt telefonnummer.", field=names["phone"]), names["phone"])
+        title = validation.text(data.get("title"), names["title"], max_length=120)
         return {"name": name, "email": email, "phone": phone, "title": title}
 
     def get_person(self, person_id) -> Person:
@@ -142,7 +144,8 @@ class RegisterCommands:
             if ("person" in change) == ("person_id" in change):
                 raise ValidationError(msg("%(field)s: ange antingen person eller person_id.", field=field), field)
             if "person" in change:
-                person, key = self._sealed_person(self.person_data(change["person"]), actor.username)
+                person, key = self._sealed_person(self.person_data(change["person"], f"{field}.person"),
+                                                  actor.username)
                 people.append((person, key))
                 person_id = str(person.id)
             else:

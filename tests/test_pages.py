@@ -178,3 +178,19 @@ def test_main_pages_answer(world, path):
     response = world.client.get(path)
     assert response.status_code == 200
     assert "Länsgruppen" in response.get_data(as_text=True)
+
+
+def test_membership_form_names_the_person_field_that_is_wrong(world):
+    token = sign_in(world.client, "maja")
+    response = world.client.post("/blankett", data={
+        "csrf_token": token, "organisation": "falu-kommun", "action": "submit", "note": "Ny ersättare",
+        "appoint-0-role": "substitute", "appoint-0-from": "2024-01-01", "appoint-0-name": "Anna Lindqvist",
+        "appoint-0-email": "anna.lindqvist@example.se", "appoint-0-phone": "ring mig"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Utnämning 1, Telefon: ogiltigt telefonnummer." in page
+    assert 'value="Anna Lindqvist"' in page and "ring mig" in page
+    api = world.api("POST", "/membership-requests", "maja", json={
+        "organisation": "falu-kommun", "changes": [{"action": "appoint", "role": "substitute", "from": "2024-01-01",
+                                                      "person": {"name": "Anna", "email": "nej"}}]})
+    assert api.status_code == 400 and api.json["error"]["field"] == "changes[0].person.email"

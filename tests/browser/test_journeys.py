@@ -271,12 +271,14 @@ def test_history_diff_and_revert(site, page):
     expect(page.locator("table.diff ins")).to_have_text("Andra stycket.")
 
     page.get_by_role("link", name="Historik", exact=True).click()
+    page.get_by_label("Kommentar när du återställer en version (valfri)").fill("Tillbaka till originalet")
     page.get_by_role("button", name="Återställ version 1").click()
     expect(flash(page)).to_have_text("Version 1 återställdes som version 3.")
     expect(page.locator("article .body")).to_have_text("Första stycket.")
 
     page.get_by_role("link", name="Historik", exact=True).click()
     expect(rows.first).to_contain_text("Återställd (till version 1)")
+    expect(rows.first).to_contain_text("Tillbaka till originalet")
     page.get_by_label("Från version 1").check()
     page.get_by_label("Till version 3").check()
     page.get_by_role("button", name="Jämför valda versioner").click()

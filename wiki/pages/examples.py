@@ -299,6 +299,9 @@ def revert(slug):
     if not g.actor.signed_in:
         return _sign_in_first()
     raw = request.form.get("to_version", "")
+    if raw == "":
+        flash(gettext("Välj vilken version som ska återställas med dess knapp."), "error")
+        return redirect(url_for("pages.history", slug=slug))
     if not raw.isdigit() or len(raw) > 9:
         abort(400)
     try:

@@ -63,8 +63,10 @@ def _changes_from_form(form) -> tuple[list[dict], list]:
 
 
 # The fields of a change as the form labels them, for errors that name them by the API's path.
-CHANGE_FIELDS = {"from": N_("Från och med (ÅÅÅÅ-MM-DD)"), "on": N_("Sista dag (ÅÅÅÅ-MM-DD)"), "role": N_("Roll")}
-CHANGE_FIELD = re.compile(r"changes\[(\d+)\]\.(\w+)")
+CHANGE_FIELDS = {"from": N_("Från och med (ÅÅÅÅ-MM-DD)"), "on": N_("Sista dag (ÅÅÅÅ-MM-DD)"), "role": N_("Roll"),
+                 "person.name": N_("Namn"), "person.email": N_("E-post"), "person.phone": N_("Telefon"),
+                 "person.title": N_("Titel")}
+CHANGE_FIELD = re.compile(r"changes\[(\d+)\]\.([\w.]+)")
 
 
 def _form_error(failure, parts: list) -> str:
