@@ -46,10 +46,12 @@ class AuditChain:
         row = self._db().execute("SELECT position, link FROM links ORDER BY position DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
 
-    def update(self) -> tuple[int, bytes]:
-        """Extends the kept chain over events stored since; returns the head."""
+    def update(self, head: int | None = None) -> tuple[int, bytes]:
+        """Extends the kept chain over events stored since (up to at least `head`, the log's
+        head when the caller already knows it); returns the chain's head."""
         position, previous = self._head()
-        head = self.recorder.max_notification_id() or 0
+        if head is None:
+            head = self.recorder.max_notification_id() or 0
         if head <= position:
             return position, previous
         with self._lock:

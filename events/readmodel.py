@@ -117,10 +117,12 @@ class ReadModel(RegisterView):
         row = self._db().execute("SELECT value FROM meta WHERE key='position'").fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self, progress=None) -> int:
+    def catch_up(self, progress=None, head: int | None = None) -> int:
         """Applies every event the log has and this model lacks; returns the new position.
-        `progress(n)` is told of each batch of n events applied."""
-        head = self.app.recorder.max_notification_id() or 0
+        `progress(n)` is told of each batch of n events applied; `head` is the log's head when
+        the caller already asked for it."""
+        if head is None:
+            head = self.app.recorder.max_notification_id() or 0
         if self.position() >= head:
             if self.purge_pending:
                 self.purge()

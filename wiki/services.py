@@ -56,9 +56,10 @@ class Services:
                    follower=follower, background=background, run_follower=run_follower)
 
     def catch_up(self) -> None:
-        """Brings the read model and the audit chain up to the log."""
-        self.pages.catch_up()
-        self.audit.update()
+        """Brings the read model and the audit chain up to the log, asking the log for its head once."""
+        head = self.wiki.position()
+        self.pages.catch_up(head=head)
+        self.audit.update(head=head)
 
     def ensure_ready(self) -> None:
         """Checks once per process that the store's tables exist."""
