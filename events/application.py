@@ -85,7 +85,6 @@ def store_environment(data_dir: str, event_store: str = "sqlite", create_tables:
         "POSTGRES_POOL_SIZE": pool_size,
         "POSTGRES_MAX_OVERFLOW": "10",
         "POSTGRES_CONNECT_TIMEOUT": "10",
-        "POSTGRES_PRE_PING": "y",
         "POSTGRES_LOCK_TIMEOUT": "10",
     }
 

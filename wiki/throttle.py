@@ -57,13 +57,12 @@ class PostgresFailures:
         self._index = sql.Identifier("signin_failures_key")
         self._sql = sql
 
-    def _run(self, statement: str, params=(), many: bool = False, fetch: bool = False):
-        query = self._sql.SQL(statement).format(table=self._table, index=self._index)
+    def _sql_of(self, statement: str):
+        return self._sql.SQL(statement).format(table=self._table, index=self._index)
+
+    def _run(self, statement: str, params=(), fetch: bool = False):
         with self._datastore.transaction(commit=True) as cursor:
-            if many:
-                cursor.executemany(query, params)
-            else:
-                cursor.execute(query, params)
+            cursor.execute(self._sql_of(statement), params)
             return cursor.fetchall() if fetch else None
 
     def create_tables(self) -> None:
@@ -76,8 +75,10 @@ class PostgresFailures:
         return [row["at"] for row in rows]
 
     def add(self, keys: list[str], at: float, forget_before: float) -> None:
-        self._run("INSERT INTO {table} (key, at) VALUES (%s, %s)", [(key, at) for key in keys], many=True)
-        self._run("DELETE FROM {table} WHERE at<%s", (forget_before,))
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._sql_of("INSERT INTO {table} (key, at) VALUES (%s, %s)"),
+                               [(key, at) for key in keys])
+            cursor.execute(self._sql_of("DELETE FROM {table} WHERE at<%s"), (forget_before,))
 
     def forget(self, key: str) -> None:
         self._run("DELETE FROM {table} WHERE key=%s", (key,))
