@@ -100,7 +100,7 @@ def _prepare(node: Node, rng: random.Random) -> tuple[dict, list[str], list[str]
         status, published = node.request("POST", f"/api/v1/examples/{created['slug']}/publish", {},
                                          token=tokens["eva.strand"])
         assert status == 200, published
-        hot.append(created["slug"])
+        hot.append(published["slug"])
     status, listing = node.get("/api/v1/examples?per_page=100")
     assert status == 200, listing
     slugs = [item["slug"] for item in listing["items"]]

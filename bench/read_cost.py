@@ -41,10 +41,9 @@ def main() -> None:
         body = "## Bakgrund\n\n" + "Våldsutsatta kvinnor får stöd i samverkan. " * 60
         short = wiki.create_example(admin, {"title": "Kort historik", "body": body, "organisations": ["falu-kommun"]})
         long = wiki.create_example(admin, {"title": "Lång historik", "body": body, "organisations": ["falu-kommun"]})
-        for version in range(1, args.versions):
+        short, long = (wiki.publish_example(admin, written.slug) for written in (short, long))
+        for version in range(1, args.versions):  # after publication, so every version is public
             wiki.edit_example(admin, long.slug, {"base_version": version, "body": f"{body}\n\nÄndring {version}."})
-        for slug in (short.slug, long.slug):
-            wiki.publish_example(admin, slug)
         services.pages.catch_up()
         client = app.test_client()
 

@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, unquote, urlparse
@@ -22,8 +23,8 @@ from .register import RegisterCommands
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
 from .permissions import (
-    Actor, can_archive_example, can_create_example, can_edit_example,
-    can_manage_organisations, can_publish_example, can_read_example,
+    Actor, can_archive_example, can_change_organisations, can_create_example, can_edit_example,
+    can_manage_organisations, can_publish_example, can_read_example, can_unarchive_example,
 )
 from .slugs import is_slug, slugify
 from .vocabulary import MUNICIPALITIES, ORGANISATION_KINDS, ROLES
@@ -89,6 +90,21 @@ def store_environment(data_dir: str, event_store: str = "sqlite", create_tables:
     }
 
 
+def provisional_slug(base: str) -> str:
+    """A draft's address: the title's slug and a random suffix, so it depends on no other example."""
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def check_organisations_change(actor: Actor, before: list[str], after: list[str]) -> None:
+    """Only the owner's members and the curators change an example's owner and partners."""
+    if actor.curates:
+        return
+    if not can_change_organisations(actor, before):
+        raise NotAllowed(msg("Bara ägarorganisationens medlemmar och samordnaren ändrar organisationerna."))
+    if actor.organisation not in after:
+        raise NotAllowed(msg("Din egen organisation måste stå kvar bland organisationerna."))
+
+
 class Wiki(AccountCommands, RegisterCommands, Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50}
@@ -129,14 +145,16 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         if actor.role == "member":
             if not content["organisations"]:
                 content["organisations"] = [actor.organisation]
-            elif actor.organisation not in content["organisations"]:
-                raise NotAllowed(msg("Som medlem skriver du exempel där din egen organisation är med."))
+            elif content["organisations"][0] != actor.organisation:
+                raise NotAllowed(msg("Som medlem skriver du exempel som din egen organisation äger: "
+                                     "ange den först bland organisationerna."))
         base = slugify(content["title"])
-        for attempt in range(1, 200):
-            slug = base if attempt == 1 else f"{base}-{attempt}"
+        for _ in range(SAVE_ATTEMPTS):
+            slug = provisional_slug(base)
             if ExampleSlug.create_id(slug) in self.repository:
                 continue
-            example = LearningExample(slug=slug, content=content, actor=actor.username, comment=comment)
+            example = LearningExample(slug=slug, content=content, actor=actor.username, comment=comment,
+                                      provisional=True)
             reservation = ExampleSlug(slug=slug, example_id=example.id)
             try:
                 recordings = self.save(example, reservation)
@@ -163,9 +181,8 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                         base=base_version, current=example.revision),
                     current_version=example.revision)
             changed = {k: v for k, v in changes.items() if example.content.get(k) != v}
-            if "organisations" in changed and not actor.curates:
-                if actor.organisation not in changed["organisations"]:
-                    raise NotAllowed(msg("Din egen organisation måste stå kvar bland organisationerna."))
+            if "organisations" in changed:
+                check_organisations_change(actor, example.content["organisations"], changed["organisations"])
             if not changed:
                 return ExampleWritten(slug, example.revision, example.status, self._position(), changed=False)
             example.edit(changes=changed, comment=comment, actor=actor.username)
@@ -200,9 +217,8 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                     current_version=example.revision)
             old = self.repository.get(example.id, version=example.aggregate_version_of(to_version))
             changed = {k: v for k, v in old.content.items() if example.content.get(k) != v}
-            if "organisations" in changed and not actor.curates:
-                if actor.organisation not in changed["organisations"]:
-                    raise NotAllowed(msg("Versionen saknar din organisation; be samordnaren återställa den."))
+            if "organisations" in changed:
+                check_organisations_change(actor, example.content["organisations"], changed["organisations"])
             example.revert(to_version=to_version, changes=changed,
                            comment=comment or f"Återställd till version {to_version}", actor=actor.username)
             try:
@@ -227,17 +243,39 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, allowed)
             if example.status == status:
-                return ExampleWritten(slug, example.revision, status, self._position(), changed=False)
-            if status == "published":
-                example.publish(actor=actor.username)
-            else:
+                return ExampleWritten(example.slug, example.revision, status, self._position(), changed=False)
+            if status == "archived":
                 example.archive(actor=actor.username)
+                pending = [example]
+            else:
+                if example.status == "archived" and not can_unarchive_example(actor):
+                    raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
+                pending = self._publish(example, actor)
             try:
-                recordings = self.save(example)
+                recordings = self.save(*pending)
             except IntegrityError:
                 continue
-            return ExampleWritten(slug, example.revision, status, recordings[-1].notification.id)
+            return ExampleWritten(example.slug, example.revision, status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def _publish(self, example: LearningExample, actor: Actor) -> list:
+        """Publishes the example; a draft with a provisional slug takes its public slug now, from
+        the title it has then, with -2, -3 … only after slugs that published examples took."""
+        if not getattr(example, "provisional", False):
+            example.publish(actor=actor.username)
+            return [example]
+        base = slugify(example.content["title"])
+        for attempt in range(1, 200):
+            public = base if attempt == 1 else f"{base}-{attempt}"
+            reservation_id = ExampleSlug.create_id(public)
+            if reservation_id in self.repository:
+                if self.repository.get(reservation_id).example_id != example.id:
+                    continue
+                example.publish(actor=actor.username, slug=public)
+                return [example]
+            example.publish(actor=actor.username, slug=public)
+            return [example, ExampleSlug(slug=public, example_id=example.id)]
+        raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
 
     def example_id(self, slug: str) -> UUID:
         if not is_slug(slug):

@@ -16,11 +16,16 @@ class LearningExample(Aggregate):
     `revision` is the contract's `version`: it counts content revisions, so
     publishing and archiving never make an editor's base version stale.
     `revision_versions[n - 1]` is the aggregate version that made revision n.
+
+    A draft's slug is `provisional`: it carries a suffix of its own, so that it says
+    nothing about other drafts. The first publication gives the example its public slug,
+    made from the title then; the provisional slug stays reserved and leads to it.
     """
 
     @event("Created")
-    def __init__(self, slug: str, content: dict, actor: str, comment: str = ""):
+    def __init__(self, slug: str, content: dict, actor: str, comment: str = "", provisional: bool = False):
         self.slug = slug
+        self.provisional = provisional
         self.content = dict(content)
         self.status = "draft"
         self.revision = 1
@@ -36,9 +41,12 @@ class LearningExample(Aggregate):
         self._change_content(changes, actor)
 
     @event("Published")
-    def publish(self, actor: str) -> None:
+    def publish(self, actor: str, slug: str | None = None) -> None:
         self.status = "published"
         self.updated_by = actor
+        if slug is not None:
+            self.slug = slug
+            self.provisional = False
 
     @event("Archived")
     def archive(self, actor: str) -> None:

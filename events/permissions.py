@@ -48,8 +48,22 @@ def can_edit_example(actor: Actor, organisations: list[str]) -> bool:
     return actor.curates or shares_organisation(actor, organisations)
 
 
+def owns(actor: Actor, organisations: list[str]) -> bool:
+    """A member of the example's owner, the first of its organisations."""
+    return actor.role == "member" and bool(organisations) and actor.organisation == organisations[0]
+
+
+def can_change_organisations(actor: Actor, organisations: list[str]) -> bool:
+    return actor.curates or owns(actor, organisations)
+
+
 def can_publish_example(actor: Actor, organisations: list[str]) -> bool:
-    return can_edit_example(actor, organisations)
+    """The owner's members and the curators; partners edit but do not publish."""
+    return actor.curates or owns(actor, organisations)
+
+
+def can_unarchive_example(actor: Actor) -> bool:
+    return actor.curates
 
 
 def can_archive_example(actor: Actor) -> bool:

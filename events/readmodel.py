@@ -20,8 +20,9 @@ from .permissions import Actor
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH = 500
+GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS examples (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
     status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
     created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL,
-    updated_by TEXT NOT NULL, published_at TEXT);
+    updated_by TEXT NOT NULL, published_at TEXT, created_org TEXT, updated_org TEXT);
 CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC);
 CREATE TABLE IF NOT EXISTS example_terms (
     example_id TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
@@ -37,11 +38,14 @@ CREATE INDEX IF NOT EXISTS example_terms_lookup ON example_terms (facet, value, 
 CREATE INDEX IF NOT EXISTS example_terms_example ON example_terms (example_id);
 CREATE TABLE IF NOT EXISTS example_versions (
     example_id TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
-    at TEXT NOT NULL, by TEXT NOT NULL, PRIMARY KEY (example_id, version));
+    at TEXT NOT NULL, by TEXT NOT NULL, public INTEGER NOT NULL DEFAULT 0, by_organisation TEXT,
+    PRIMARY KEY (example_id, version));
 CREATE TABLE IF NOT EXISTS example_history (
     position INTEGER PRIMARY KEY, example_id TEXT NOT NULL, slug TEXT NOT NULL,
     version INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, comment TEXT NOT NULL,
-    change TEXT NOT NULL, fields TEXT NOT NULL, to_version INTEGER, public INTEGER NOT NULL);
+    change TEXT NOT NULL, fields TEXT NOT NULL, to_version INTEGER, public INTEGER NOT NULL,
+    by_organisation TEXT);
+CREATE TABLE IF NOT EXISTS example_aliases (slug TEXT PRIMARY KEY, example_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS example_history_example ON example_history (example_id, position);
 CREATE TABLE IF NOT EXISTS links (source_id TEXT NOT NULL, target_slug TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS links_target ON links (target_slug);
@@ -60,7 +64,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     revoked INTEGER NOT NULL DEFAULT 0);
 """
 
-TABLES = ("examples", "example_terms", "example_versions", "example_history", "links",
+TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
           "organisations", "organisation_history", "accounts", "tokens", *REGISTER_TABLES)
 
 FACET_FIELDS = {
@@ -188,17 +192,26 @@ class ReadModel(RegisterView):
         if handler is not None:
             handler(db, event, position)
 
+    @staticmethod
+    def _actor_organisation(db, username: str) -> str | None:
+        """The organisation the acting account belonged to when it acted."""
+        row = db.execute("SELECT organisation FROM accounts WHERE username=?", (username,)).fetchone()
+        return row[0] if row else None
+
     def _on_LearningExample_Created(self, db, e, position):
         content = {**dict.fromkeys(CONTENT_FIELDS), **e.content}
         at = iso(e.timestamp)
         rendered = render_markdown(content.get("body") or "")
+        organisation = self._actor_organisation(db, e.actor)
         db.execute(
-            "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
             (str(e.originator_id), e.slug, content["title"], content.get("summary") or "", "draft", 1,
-             json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor, at, e.actor))
+             json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor, at, e.actor,
+             organisation, organisation))
         self._index_example(db, str(e.originator_id), content, rendered.links)
-        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?)",
-                   (str(e.originator_id), 1, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor))
+        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?,0,?)",
+                   (str(e.originator_id), 1, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor,
+                    organisation))
         changed = [f for f in CONTENT_FIELDS if content.get(f) not in (None, "", [])]
         self._history(db, e, position, 1, "created", e.comment, changed, None, public=False)
 
@@ -215,18 +228,30 @@ class ReadModel(RegisterView):
         version = row["version"] + 1
         at = iso(e.timestamp)
         rendered = render_markdown(content.get("body") or "")
+        organisation = self._actor_organisation(db, e.actor)
+        public = row["status"] == "published"
         db.execute(
-            "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=? "
-            "WHERE id=?",
+            "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=?, "
+            "updated_org=? WHERE id=?",
             (content["title"], content.get("summary") or "", version, json.dumps(content, ensure_ascii=False),
-             rendered.html, at, e.actor, example_id))
+             rendered.html, at, e.actor, organisation, example_id))
         self._index_example(db, example_id, content, rendered.links)
-        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?)",
-                   (example_id, version, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor))
-        self._history(db, e, position, version, change, e.comment, sorted(e.changes), to_version,
-                      public=row["status"] == "published")
+        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?,?,?)",
+                   (example_id, version, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor,
+                    int(public), organisation))
+        self._history(db, e, position, version, change, e.comment, sorted(e.changes), to_version, public=public)
 
     def _on_LearningExample_Published(self, db, e, position):
+        example_id = str(e.originator_id)
+        slug = getattr(e, "slug", None)
+        if slug is not None:
+            old = db.execute("SELECT slug FROM examples WHERE id=?", (example_id,)).fetchone()[0]
+            if old != slug:
+                db.execute("INSERT OR REPLACE INTO example_aliases VALUES (?,?)", (old, example_id))
+                db.execute("UPDATE examples SET slug=? WHERE id=?", (slug, example_id))
+                db.execute("UPDATE example_history SET slug=? WHERE example_id=?", (slug, example_id))
+        db.execute("UPDATE example_versions SET public=1 WHERE example_id=? AND version="
+                   "(SELECT version FROM examples WHERE id=?)", (example_id, example_id))
         self._status_changed(db, e, position, "published")
 
     def _on_LearningExample_Archived(self, db, e, position):
@@ -236,17 +261,17 @@ class ReadModel(RegisterView):
         example_id = str(e.originator_id)
         at = iso(e.timestamp)
         db.execute(
-            "UPDATE examples SET status=?, updated_at=?, updated_by=?, "
+            "UPDATE examples SET status=?, updated_at=?, updated_by=?, updated_org=?, "
             "published_at=CASE WHEN ?='published' AND published_at IS NULL THEN ? ELSE published_at END "
-            "WHERE id=?", (status, at, e.actor, status, at, example_id))
+            "WHERE id=?", (status, at, e.actor, self._actor_organisation(db, e.actor), status, at, example_id))
         version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
         self._history(db, e, position, version, status, "", [], None, public=True)
 
     def _history(self, db, e, position, version, change, comment, fields, to_version, public):
         slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
-        db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                    (position, str(e.originator_id), slug, version, iso(e.timestamp), e.actor, comment or "",
-                    change, json.dumps(fields), to_version, int(public)))
+                    change, json.dumps(fields), to_version, int(public), self._actor_organisation(db, e.actor)))
 
     def _index_example(self, db, example_id: str, content: dict, links: Iterable[str]) -> None:
         db.execute("DELETE FROM example_terms WHERE example_id=?", (example_id,))
@@ -317,6 +342,33 @@ class ReadModel(RegisterView):
                     "AND t.facet='organisation' AND t.value=?))", [actor.organisation])
         return "e.status='published'", []
 
+    @staticmethod
+    def _draft_visibility(actor: Actor) -> tuple[str, list]:
+        """Whether the reader could read the example as a draft: then its whole history is theirs.
+        Others see the public history only, which starts at publication."""
+        if actor.reads_everything:
+            return "1", []
+        if actor.role == "member" and actor.organisation:
+            return ("EXISTS (SELECT 1 FROM example_terms t WHERE t.example_id=e.id "
+                    "AND t.facet='organisation' AND t.value=?)", [actor.organisation])
+        return "0", []
+
+    def reads_drafts_of(self, actor: Actor, example_id: str) -> bool:
+        where, params = self._draft_visibility(actor)
+        row = self._db().execute(f"SELECT {where} FROM examples e WHERE e.id=?", params + [example_id]).fetchone()
+        return bool(row and row[0])
+
+    def _author(self, actor: Actor, username: str, organisation: str | None) -> str:
+        """The acting account for signed-in readers; for anonymous readers its organisation."""
+        if actor.signed_in:
+            return username
+        name = self.organisation_name(organisation) if organisation else None
+        return name or GROUP_AUTHOR
+
+    def organisation_name(self, slug: str) -> str | None:
+        row = self._db().execute("SELECT name FROM organisations WHERE slug=?", (slug,)).fetchone()
+        return row[0] if row else None
+
     def list_examples(self, actor: Actor, *, status=None, filters: dict | None = None,
                       page: int = 1, per_page: int = 20) -> tuple[int, list[dict]]:
         where, params = self._visibility(actor)
@@ -333,17 +385,21 @@ class ReadModel(RegisterView):
         rows = db.execute(
             f"SELECT * FROM examples e WHERE {sql_where} ORDER BY e.updated_at DESC, e.slug LIMIT ? OFFSET ?",
             params + [per_page, (page - 1) * per_page]).fetchall()
-        return total, [self._summary(row) for row in rows]
+        return total, [self._summary(actor, row) for row in rows]
 
-    def _summary(self, row: sqlite3.Row) -> dict:
+    def _summary(self, actor: Actor, row: sqlite3.Row) -> dict:
         content = json.loads(row["content"])
         return {
             "slug": row["slug"], "title": row["title"], "summary": row["summary"], "status": row["status"],
             "version": row["version"], "organisations": content.get("organisations") or [],
             "municipalities": content.get("municipalities") or [],
             "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
-            "created_at": row["created_at"], "updated_at": row["updated_at"], "updated_by": row["updated_by"],
+            "created_at": row["created_at"], "updated_at": row["updated_at"],
+            "updated_by": self._author(actor, row["updated_by"], row["updated_org"]),
         }
+
+    def example_titles(self) -> set[str]:
+        return {r[0] for r in self._db().execute("SELECT title FROM examples")}
 
     def example_row(self, slug: str):
         return self._db().execute("SELECT * FROM examples WHERE slug=?", (slug,)).fetchone()
@@ -353,28 +409,52 @@ class ReadModel(RegisterView):
         return self._db().execute(f"SELECT * FROM examples e WHERE e.slug=? AND {where}",
                                   [slug] + params).fetchone()
 
+    def canonical_slug(self, actor: Actor, slug: str) -> str | None:
+        """The slug an example has now, when `slug` is the draft address it had and the reader may read it."""
+        where, params = self._visibility(actor)
+        row = self._db().execute(
+            f"SELECT e.slug FROM example_aliases a JOIN examples e ON e.id=a.example_id WHERE a.slug=? AND {where}",
+            [slug] + params).fetchone()
+        return row[0] if row else None
+
     def example(self, actor: Actor, slug: str, version: int | None = None) -> dict | None:
-        """Every field of a readable example (at `version` if given), or None."""
+        """Every field of a readable example (at `version` if given and the reader may see it), or None."""
         row = self.readable(actor, slug)
         if row is None:
             return None
         content, html = json.loads(row["content"]), row["html"]
-        updated_at, updated_by = row["updated_at"], row["updated_by"]
+        updated_at = row["updated_at"]
+        updated_by = self._author(actor, row["updated_by"], row["updated_org"])
         shown = row["version"]
         if version is not None and version != row["version"]:
-            old = self._db().execute("SELECT * FROM example_versions WHERE example_id=? AND version=?",
-                                     (row["id"], version)).fetchone()
+            old = self._version_row(actor, row["id"], version)
             if old is None:
                 return {"missing_version": True}
             content, html, updated_at, updated_by, shown = (
-                json.loads(old["content"]), old["html"], old["at"], old["by"], version)
-        html = mark_missing_links(html, self.readable_titles(actor, self._link_targets(html)))
+                json.loads(old["content"]), old["html"], old["at"],
+                self._author(actor, old["by"], old["by_organisation"]), version)
+        html = self._canonical_links(actor, mark_missing_links(html, self.readable_titles(actor, self._link_targets(html))))
         return {
             "slug": row["slug"], **{f: content.get(f) for f in CONTENT_FIELDS}, "html": html,
             "version": shown, "current_version": row["version"], "status": row["status"],
-            "created_at": row["created_at"], "created_by": row["created_by"],
+            "created_at": row["created_at"], "created_by": self._author(actor, row["created_by"], row["created_org"]),
             "updated_at": updated_at, "updated_by": updated_by,
         }
+
+    def _version_row(self, actor: Actor, example_id: str, version: int):
+        public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"
+        return self._db().execute(
+            f"SELECT * FROM example_versions WHERE example_id=? AND version=?{public_only}",
+            (example_id, version)).fetchone()
+
+    def _canonical_links(self, actor: Actor, html: str) -> str:
+        """Links written to an example's draft address lead to its public slug."""
+        for slug in self._link_targets(html):
+            canonical = self.canonical_slug(actor, slug)
+            if canonical:
+                html = html.replace(f'class="wikilink" href="/exempel/{slug}"',
+                                    f'class="wikilink" href="/exempel/{canonical}"')
+        return html
 
     @staticmethod
     def _link_targets(html: str) -> list[str]:
@@ -385,24 +465,38 @@ class ReadModel(RegisterView):
             return {}
         where, params = self._visibility(actor)
         marks = ",".join("?" * len(slugs))
-        rows = self._db().execute(f"SELECT slug, title FROM examples e WHERE e.slug IN ({marks}) AND {where}",
-                                  list(slugs) + params).fetchall()
+        rows = self._db().execute(
+            f"SELECT e.slug, e.title FROM examples e WHERE e.slug IN ({marks}) AND {where} "
+            f"UNION ALL SELECT a.slug, e.title FROM example_aliases a JOIN examples e ON e.id=a.example_id "
+            f"WHERE a.slug IN ({marks}) AND {where}",
+            list(slugs) + params + list(slugs) + params).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def version_content(self, example_id: str, version: int) -> dict | None:
-        row = self._db().execute("SELECT content FROM example_versions WHERE example_id=? AND version=?",
-                                 (example_id, version)).fetchone()
-        return json.loads(row[0]) if row else None
+    def version_content(self, example_id: str, version: int, actor: Actor) -> dict | None:
+        """A version's content, if the reader may see that version."""
+        row = self._version_row(actor, example_id, version)
+        return json.loads(row["content"]) if row else None
 
-    def history(self, example_id: str) -> list[dict]:
+    def versions(self, example_id: str, actor: Actor) -> list[int]:
+        """The versions the reader may see, oldest first."""
+        public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"
+        return [r[0] for r in self._db().execute(
+            f"SELECT version FROM example_versions WHERE example_id=?{public_only} ORDER BY version",
+            (example_id,)).fetchall()]
+
+    def history(self, example_id: str, actor: Actor) -> list[dict]:
+        """The example's history as the reader may see it: the whole of it for those who could read
+        the draft, otherwise only what happened while it was public."""
+        public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"
         rows = self._db().execute(
-            "SELECT * FROM example_history WHERE example_id=? ORDER BY position DESC", (example_id,)).fetchall()
-        return [self._history_item(r) for r in rows]
+            f"SELECT * FROM example_history WHERE example_id=?{public_only} ORDER BY position DESC",
+            (example_id,)).fetchall()
+        return [self._history_item(actor, r) for r in rows]
 
-    @staticmethod
-    def _history_item(r: sqlite3.Row) -> dict:
-        item = {"version": r["version"], "at": r["at"], "by": r["by"], "comment": r["comment"],
-                "change": r["change"], "fields": json.loads(r["fields"]), "position": r["position"]}
+    def _history_item(self, actor: Actor, r: sqlite3.Row) -> dict:
+        item = {"version": r["version"], "at": r["at"], "by": self._author(actor, r["by"], r["by_organisation"]),
+                "comment": r["comment"], "change": r["change"], "fields": json.loads(r["fields"]),
+                "position": r["position"]}
         if r["to_version"] is not None:
             item["to_version"] = r["to_version"]
         return item
@@ -410,17 +504,22 @@ class ReadModel(RegisterView):
     def backlinks(self, actor: Actor, slug: str) -> list[dict]:
         where, params = self._visibility(actor)
         rows = self._db().execute(
-            f"SELECT e.* FROM examples e JOIN links l ON l.source_id=e.id WHERE l.target_slug=? AND {where} "
-            "ORDER BY e.title", [slug] + params).fetchall()
-        return [self._summary(r) for r in rows]
+            f"SELECT DISTINCT e.* FROM examples e JOIN links l ON l.source_id=e.id WHERE {where} AND "
+            "l.target_slug IN (SELECT ? UNION SELECT a.slug FROM example_aliases a JOIN examples t "
+            "ON t.id=a.example_id WHERE t.slug=?) ORDER BY e.title", params + [slug, slug]).fetchall()
+        return [self._summary(actor, r) for r in rows]
 
     def recent_changes(self, actor: Actor, limit: int = 50, public_only: bool = False) -> list[dict]:
         where, params = self._visibility(actor)
-        extra = " AND h.public=1 AND e.status='published'" if public_only else ""
+        drafts, draft_params = self._draft_visibility(actor)
+        if public_only:
+            extra, draft_params = " AND h.public=1 AND e.status='published'", []
+        else:
+            extra = f" AND (h.public=1 OR {drafts})"
         rows = self._db().execute(
             f"SELECT h.*, e.title, e.status FROM example_history h JOIN examples e ON e.id=h.example_id "
-            f"WHERE {where}{extra} ORDER BY h.position DESC LIMIT ?", params + [limit]).fetchall()
-        return [{**self._history_item(r), "slug": r["slug"], "title": r["title"], "status": r["status"],
+            f"WHERE {where}{extra} ORDER BY h.position DESC LIMIT ?", params + draft_params + [limit]).fetchall()
+        return [{**self._history_item(actor, r), "slug": r["slug"], "title": r["title"], "status": r["status"],
                  "example_id": r["example_id"]} for r in rows]
 
     # ---- queries: organisations and accounts -------------------------------------------

@@ -37,6 +37,7 @@ class ExampleStates:
             state["version"] += 1
         elif name == "LearningExample.Published":
             state["status"] = "published"
+            state["slug"] = getattr(event, "slug", None) or state["slug"]
         elif name == "LearningExample.Archived":
             state["status"] = "archived"
         else:

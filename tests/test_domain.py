@@ -59,46 +59,60 @@ def test_is_slug():
 
 def test_slug_reservation_has_a_uuid5_id(world):
     assert ExampleSlug.create_id("abc") == uuid5(NAMESPACE_URL, "/slugs/examples/abc")
-    written = world.wiki.create_example(MAJA, {"title": "Reserverad titel"})
+    draft = world.wiki.create_example(MAJA, {"title": "Reserverad titel"}).slug
+    assert draft.startswith("reserverad-titel-")
+    written = world.wiki.publish_example(MAJA, draft)
     assert written.slug == "reserverad-titel"
     reservation = world.wiki.repository.get(ExampleSlug.create_id("reserverad-titel"))
     assert reservation.slug == "reserverad-titel"
     example = world.wiki.repository.get(reservation.example_id)
     assert isinstance(example, LearningExample)
     assert example.slug == "reserverad-titel"
-    assert world.wiki.example_id("reserverad-titel") == example.id
+    assert world.wiki.example_id("reserverad-titel") == example.id == world.wiki.example_id(draft)
 
 
 def test_a_taken_slug_cannot_be_reserved_twice(world):
-    world.wiki.create_example(MAJA, {"title": "Upptagen"})
+    draft = world.wiki.create_example(MAJA, {"title": "Upptagen"}).slug
+    world.wiki.publish_example(MAJA, draft)
     before = world.wiki.position()
     with pytest.raises(IntegrityError):
         world.wiki.save(ExampleSlug(slug="upptagen", example_id=uuid4()))
     assert world.wiki.position() == before
 
 
-def test_a_reserved_slug_is_skipped(world):
+def test_a_reserved_slug_is_skipped_at_publication(world):
     world.wiki.save(ExampleSlug(slug="forebyggande-arbete", example_id=uuid4()))
-    written = world.wiki.create_example(MAJA, {"title": "Förebyggande arbete"})
-    assert written.slug == "forebyggande-arbete-2"
-    again = world.wiki.create_example(EVA, {"title": "Förebyggande  arbete!"})
-    assert again.slug == "forebyggande-arbete-3"
+    first = world.wiki.create_example(MAJA, {"title": "Förebyggande arbete"}).slug
+    second = world.wiki.create_example(EVA, {"title": "Förebyggande  arbete!"}).slug
+    assert world.wiki.publish_example(MAJA, first).slug == "forebyggande-arbete-2"
+    assert world.wiki.publish_example(EVA, second).slug == "forebyggande-arbete-3"
     ids = {world.wiki.example_id(s) for s in ("forebyggande-arbete-2", "forebyggande-arbete-3")}
     assert len(ids) == 2
 
 
-def test_concurrent_creates_with_one_title_get_distinct_slugs(world):
+def test_the_public_slug_comes_from_the_title_at_publication_and_stays(world):
+    draft = world.wiki.create_example(MAJA, {"title": "Arbetsnamn"}).slug
+    world.wiki.edit_example(MAJA, draft, {"base_version": 1, "title": "Slutlig titel"})
+    assert world.wiki.publish_example(MAJA, draft).slug == "slutlig-titel"
+    world.wiki.archive_example(EVA, "slutlig-titel")
+    world.wiki.edit_example(EVA, "slutlig-titel", {"base_version": 2, "title": "Ännu en titel"})
+    assert world.wiki.publish_example(EVA, "slutlig-titel").slug == "slutlig-titel", "a public slug never changes"
+
+
+def test_concurrent_publications_with_one_title_get_distinct_slugs(world):
+    drafts = [world.wiki.create_example(EVA, {"title": "Samtidig titel", "body": str(i)}).slug for i in range(6)]
+    assert len(set(drafts)) == 6
     barrier = threading.Barrier(6)
     results, errors = [], []
 
-    def create(i):
+    def publish(slug):
         try:
             barrier.wait(timeout=10)
-            results.append(world.wiki.create_example(EVA, {"title": "Samtidig titel", "body": str(i)}).slug)
+            results.append(world.wiki.publish_example(EVA, slug).slug)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(repr(error))
 
-    threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
+    threads = [threading.Thread(target=publish, args=(slug,)) for slug in drafts]
     for t in threads:
         t.start()
     for t in threads:

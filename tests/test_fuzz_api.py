@@ -63,14 +63,18 @@ class FuzzWorld(World):
                                  violence_forms=["nara-relation"], goals=["forebyggande"],
                                  municipalities=["Falun"], target_groups=["våldsutsatta kvinnor"],
                                  period={"start_year": 2019, "end_year": 2021}, evaluation="uppfoljd")
-        assert self.api("POST", f"/examples/{published}/publish", "maja").status_code == 200
+        response = self.api("POST", f"/examples/{published}/publish", "maja")
+        assert response.status_code == 200
+        published = response.json["slug"]
         assert self.api("PUT", f"/examples/{published}", "maja",
                         json={"base_version": 1, "body": "## Bakgrund\n\nNy text."}).status_code == 200
         draft = self.example("maja", title="Utkast om hedersrelaterat våld", goals=["kunskap-metod"],
                              body=f"Bygger på [[{published}]].")
         mora = self.example("eva", title="Utbildning i Mora", organisations=[self.mora],
                             body=f"Se [[{published}]] och [[{draft}]].", tags=["utbildning"])
-        assert self.api("POST", f"/examples/{mora}/publish", "eva").status_code == 200
+        response = self.api("POST", f"/examples/{mora}/publish", "eva")
+        assert response.status_code == 200
+        mora = response.json["slug"]
         archived = self.example("eva", title="Gammalt exempel", organisations=[self.jour])
         assert self.api("POST", f"/examples/{archived}/archive", "eva").status_code == 200
         self.slugs = [published, draft, mora, archived]

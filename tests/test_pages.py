@@ -73,15 +73,18 @@ def test_write_with_preview_then_save_edit_publish(world):
 
     saved = world.client.post("/nytt-exempel", data=form(token))
     assert saved.status_code == 302
-    assert saved.location.endswith("/exempel/samverkan-mot-vald-i-falun")
+    assert re.search(r"/exempel/samverkan-mot-vald-i-falun-[0-9a-f]{6}$", saved.location)
+    draft = saved.location.rsplit("/", 1)[1]
     page = world.client.get(saved.location).get_data(as_text=True)
     assert "Exemplet sparades som utkast." in page and "Utkast" in page
 
-    edited = world.client.post("/exempel/samverkan-mot-vald-i-falun/redigera",
+    edited = world.client.post(f"/exempel/{draft}/redigera",
                                data=form(token, body="## Bakgrund\n\nNy text.", base_version="1", comment="Bättre"))
     assert edited.status_code == 302
-    published = world.client.post("/exempel/samverkan-mot-vald-i-falun/publicera", data={"csrf_token": token})
+    published = world.client.post(f"/exempel/{draft}/publicera", data={"csrf_token": token})
     assert published.status_code == 302
+    assert published.location.endswith("/exempel/samverkan-mot-vald-i-falun"), "the public slug from publication"
+    assert world.client.get(f"/exempel/{draft}").location.endswith("/exempel/samverkan-mot-vald-i-falun")
     example = world.api("GET", "/examples/samverkan-mot-vald-i-falun").json
     assert example["version"] == 2 and example["status"] == "published" and "Ny text." in example["body"]
 
@@ -127,7 +130,7 @@ def test_history_diff_and_revert_pages(world):
 
 def test_member_of_other_organisation_cannot_open_edit_page(world):
     slug = world.example("maja", title="Falu exempel")
-    world.api("POST", f"/examples/{slug}/publish", "maja")
+    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
     sign_in(world.client, "olle")
     assert world.client.get(f"/exempel/{slug}/redigera").status_code == 403
     assert world.client.get(f"/exempel/{slug}").status_code == 200
@@ -147,7 +150,7 @@ def test_bad_query_parameters_give_400_not_500(world):
 def test_recent_changes_and_atom_feed(world):
     slug = world.example("maja", title="Flödesexempel & <test>")
     world.example("maja", title="Utkast som inte syns")
-    world.api("POST", f"/examples/{slug}/publish", "maja")
+    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
     world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "summary": "Ny", "comment": "Sammanfattning"})
 
     changes = world.client.get("/andringar").get_data(as_text=True)
@@ -170,7 +173,7 @@ def test_recent_changes_and_atom_feed(world):
     for entry in entries:
         assert entry.find(f"{ATOM}updated").text.endswith("Z")
         assert entry.find(f"{ATOM}link").get("href").endswith(f"/exempel/{slug}")
-        assert entry.find(f"{ATOM}author/{ATOM}name").text == "maja"
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == "Falu kommun", "the organisation, not the account"
 
 
 @pytest.mark.parametrize("path", ["/", "/exempel", "/andringar", "/organisationer", "/logga-in"])

@@ -57,7 +57,9 @@ def test_partner_organisation_member_sees_the_draft(world):
 def test_anonymous_reads_published_examples(world):
     slug = world.example("maja", title="Publicerat")
     world.example("maja", title="Inte publicerat")
-    assert world.api("POST", f"/examples/{slug}/publish", "maja").status_code == 200
+    published = world.api("POST", f"/examples/{slug}/publish", "maja")
+    assert published.status_code == 200
+    slug = published.json["slug"]
     response = world.api("GET", f"/examples/{slug}")
     assert response.status_code == 200 and response.json["title"] == "Publicerat"
     assert world.api("GET", f"/examples/{slug}", "olle").status_code == 200
@@ -95,11 +97,15 @@ def test_member_creates_only_with_own_organisation(world):
     assert_error(world.api("POST", "/examples", "maja", json={"title": "Moras", "organisations": ["mora-kommun"]}),
                  403, "forbidden")
     assert position(world) == before
+    assert_error(world.api("POST", "/examples", "maja",
+                           json={"title": "Partner", "organisations": ["mora-kommun", "falu-kommun"]}),
+                 403, "forbidden")
+    assert position(world) == before, "a member's new example is owned by the member's own organisation"
     response = world.api("POST", "/examples", "maja",
-                         json={"title": "Partner", "organisations": ["mora-kommun", "falu-kommun"]})
+                         json={"title": "Partner", "organisations": ["falu-kommun", "mora-kommun"]})
     assert response.status_code == 201
     assert world.api("GET", f"/examples/{response.json['slug']}", "maja").json["organisations"] == [
-        "mora-kommun", "falu-kommun"]
+        "falu-kommun", "mora-kommun"]
 
 
 def test_member_empty_organisations_defaults_to_own(world):
@@ -169,6 +175,7 @@ def test_backlinks_only_list_examples_the_reader_may_read(world):
     public_source = world.example("olle", title="Publik länkare", body=f"[[{target}]]")
     for slug in (target, public_source):
         world.api("POST", f"/examples/{slug}/publish", "eva")
+    public_source = world.api("GET", f"/examples/{public_source}").json["slug"]
     for username, expected in ((None, [public_source]), ("olle", [public_source]),
                                ("maja", sorted([draft_source, public_source])),
                                ("gun", sorted([draft_source, public_source]))):

@@ -140,7 +140,7 @@ def test_wikilink_inside_code_is_not_a_link():
 def test_api_html_is_sanitised(world):
     body = "\n\n".join(ATTACKS)
     slug = world.example("maja", body=body)
-    world.api("POST", f"/examples/{slug}/publish", "maja")
+    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
     for username in (None, "maja"):
         response = world.api("GET", f"/examples/{slug}", username)
         assert response.status_code == 200
@@ -164,6 +164,7 @@ def wikilinks(html: str) -> dict[str, str]:
 
 def test_api_wikilinks_mark_missing_examples(world):
     target = world.example("maja", title="Målet")
+    target = world.api("POST", f"/examples/{target}/publish", "maja").json["slug"]
     source = world.example("maja", title="Källan", body="[[Målet]], [[finns-inte]] och [[Målet|igen]].")
     links = wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"])
     assert links == {f"/exempel/{target}": "wikilink", "/exempel/finns-inte": "wikilink missing"}
@@ -172,20 +173,24 @@ def test_api_wikilinks_mark_missing_examples(world):
 def test_api_wikilink_to_an_example_the_reader_cannot_open_is_missing(world):
     draft = world.example("maja", title="Hemligt utkast")
     source = world.example("maja", title="Publik", body=f"Se [[{draft}]].")
-    world.api("POST", f"/examples/{source}/publish", "maja")
+    source = world.api("POST", f"/examples/{source}/publish", "maja").json["slug"]
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         f"/exempel/{draft}": "wikilink"}
     assert wikilinks(world.api("GET", f"/examples/{source}").json["html"]) == {
         f"/exempel/{draft}": "wikilink missing"}
     # once the target exists and is published, the link is no longer missing
-    world.api("POST", f"/examples/{draft}/publish", "maja")
-    assert wikilinks(world.api("GET", f"/examples/{source}").json["html"]) == {f"/exempel/{draft}": "wikilink"}
+    public = world.api("POST", f"/examples/{draft}/publish", "maja").json["slug"]
+    assert wikilinks(world.api("GET", f"/examples/{source}").json["html"]) == {f"/exempel/{public}": "wikilink"}, \
+        "a link written to the draft's address leads to its public slug"
 
 
 def test_api_link_to_an_example_created_later_stops_being_missing(world):
     source = world.example("maja", title="Tidig", body="[[Senare exempel]]")
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         "/exempel/senare-exempel": "wikilink missing"}
-    assert world.example("maja", title="Senare exempel") == "senare-exempel"
+    later = world.example("maja", title="Senare exempel")
+    assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
+        "/exempel/senare-exempel": "wikilink missing"}, "a draft holds no public slug"
+    assert world.api("POST", f"/examples/{later}/publish", "maja").json["slug"] == "senare-exempel"
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         "/exempel/senare-exempel": "wikilink"}

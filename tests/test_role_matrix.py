@@ -280,13 +280,13 @@ class Objects:
         return "mora-kommun" if role == "other_member" else "falu-kommun"
 
     def _example(self, title, publish=False, edit=False) -> str:
-        written = self.wiki.create_example(MAJA, {"title": title, "summary": "Sammanfattning.",
-                                                  "body": "## Bakgrund\n\nSamverkan mot våld."})
+        slug = self.wiki.create_example(MAJA, {"title": title, "summary": "Sammanfattning.",
+                                               "body": "## Bakgrund\n\nSamverkan mot våld."}).slug
+        if publish:  # first, so that both versions are public
+            slug = self.wiki.publish_example(MAJA, slug).slug
         if edit:
-            self.wiki.edit_example(MAJA, written.slug, {"base_version": 1, "body": "## Bakgrund\n\nÄndrad text."})
-        if publish:
-            self.wiki.publish_example(MAJA, written.slug)
-        return written.slug
+            self.wiki.edit_example(MAJA, slug, {"base_version": 1, "body": "## Bakgrund\n\nÄndrad text."})
+        return slug
 
     def value(self, name: str) -> str:
         """`=text` is the text itself; `fresh_x` makes a new object; otherwise a shared object."""

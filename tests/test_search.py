@@ -116,7 +116,7 @@ def build_corpus(w) -> tuple[dict, int]:
         if published:
             response = w.api("POST", f"/examples/{slugs[key]}/publish", "eva")
             assert response.status_code == 200, response.json
-            position = response.json["position"]
+            slugs[key], position = response.json["slug"], response.json["position"]
     return slugs, position
 
 PUBLISHED = [key for key, (_, published, _) in CORPUS.items() if published]
@@ -676,6 +676,7 @@ def test_a_new_example_is_findable_at_once(world):
 
     published = world.api("POST", f"/examples/{slug}/publish", "maja")
     assert published.status_code == 200, published.json
+    slug = published.json["slug"]
     body = search(world, None, q="hemtjansten", min_position=published.json["position"])
     assert [hit["slug"] for hit in body["hits"]] == [slug]
     assert body["position"] >= published.json["position"]
@@ -687,6 +688,7 @@ def test_an_edit_is_findable_at_once_and_the_old_word_is_gone(world):
         "title": "Stöd i hemmet", "body": "Socialsekreteraren gör hembesök.", "organisations": ["falu-kommun"]})
     slug = created.json["slug"]
     published = world.api("POST", f"/examples/{slug}/publish", "maja")
+    slug = published.json["slug"]
     assert [h["slug"] for h in search(world, q="hembesök", min_position=published.json["position"])["hits"]] == [slug]
 
     edited = world.api("PUT", f"/examples/{slug}", "maja",

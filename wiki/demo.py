@@ -5,7 +5,7 @@ Loading is idempotent: whatever already exists (by slug or username) is left alo
 
 import click
 
-from events.errors import Conflict, NotFound
+from events.errors import Conflict
 from events.permissions import Actor
 from events.slugs import slugify
 
@@ -82,14 +82,12 @@ def load(services: Services, echo=click.echo) -> str:
                     pass
 
     roles = {username: (role, organisation) for username, role, organisation in ACCOUNTS}
+    services.pages.catch_up()
+    loaded = services.pages.example_titles()
     with click.progressbar(EXAMPLES, label="Exempel       ", file=None) as bar:
         for index, example in enumerate(bar):
-            slug = slugify(example["title"])
-            try:
-                wiki.example_id(slug)
+            if example["title"] in loaded:
                 continue
-            except NotFound:
-                pass
             role, organisation = roles[example["author"]]
             author = Actor(example["author"], role, organisation)
             fields = {k: v for k, v in example.items() if k not in ("publish", "author")}

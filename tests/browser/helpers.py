@@ -23,9 +23,16 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 
 # ---- the main pages, for the accessibility and layout checks on the demo site ---------------
 
-# Demo examples: a published one with two versions, and Falu kommun's draft.
+# Demo examples: a published one with two versions, and Falu kommun's draft (whose address has
+# a provisional suffix until it is published).
 PUBLISHED = "gemensam-riskbedomning-med-sara-och-patriark-mellan-polis-och-socialtjanst"
-DRAFT = "grannkampanj-for-civilkurage-mot-vald-i-hyreshus-i-falun"
+DRAFT_BASE = "grannkampanj-for-civilkurage-mot-vald-i-hyreshus-i-falun"
+
+
+def draft_slug(site) -> str:
+    row = site.services.pages._db().execute(
+        "SELECT slug FROM examples WHERE slug LIKE ? AND status='draft'", (DRAFT_BASE + "-%",)).fetchone()
+    return row[0]
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ def _empty_title(page, site):
 
 def _conflict(page, site):
     from events.permissions import Actor
-    current = site.wiki.repository.get(site.wiki.example_id(DRAFT)).revision
-    site.wiki.edit_example(Actor("eva.strand", "coordinator", None), DRAFT, {
+    draft = draft_slug(site)
+    current = site.wiki.repository.get(site.wiki.example_id(draft)).revision
+    site.wiki.edit_example(Actor("eva.strand", "coordinator", None), draft, {
         "base_version": current, "body": f"Samordnarens version {current + 1} av texten.\n",
         "comment": "Samtidig ändring"})
     page.get_by_label("Beskrivning (Markdown)").fill("Min egen version av texten.\n")
@@ -99,7 +107,8 @@ MAIN_PAGES = [
     MainPage("forhandsvisning", "/nytt-exempel", "maja.lind", then=_preview),
     MainPage("redigera", f"/exempel/{PUBLISHED}/redigera", "eva.strand"),
     MainPage("redigera-med-fel", f"/exempel/{PUBLISHED}/redigera", "eva.strand", then=_empty_title),
-    MainPage("redigeringskonflikt", f"/exempel/{DRAFT}/redigera", "maja.lind", then=_conflict),
+    MainPage("redigeringskonflikt", lambda site: f"/exempel/{draft_slug(site)}/redigera", "maja.lind",
+             then=_conflict),
     MainPage("historik", f"/exempel/{PUBLISHED}/historik", "eva.strand"),
     MainPage("jamforelse", f"/exempel/{PUBLISHED}/jamfor?from=1&to=2"),
     MainPage("andringar", "/andringar"),

@@ -57,7 +57,12 @@ def create_example():
 
 
 def _readable_row(slug: str):
-    row = services().pages.readable(g.actor, slug)
+    """The example's row; a draft address it had before publication leads to it too."""
+    pages = services().pages
+    row = pages.readable(g.actor, slug)
+    if row is None:
+        canonical = pages.canonical_slug(g.actor, slug)
+        row = pages.readable(g.actor, canonical) if canonical else None
     if row is None:
         raise NotFound("Exemplet finns inte.")
     return row
@@ -66,7 +71,7 @@ def _readable_row(slug: str):
 @bp.get("/examples/<slug>")
 def read_example(slug):
     version = int_arg("version")
-    example = services().pages.example(g.actor, slug, version)
+    example = services().pages.example(g.actor, _readable_row(slug)["slug"], version)
     if example is None:
         raise NotFound("Exemplet finns inte.")
     if example.get("missing_version"):
@@ -83,7 +88,7 @@ def edit_example(slug):
 @bp.get("/examples/<slug>/history")
 def example_history(slug):
     row = _readable_row(slug)
-    return jsonify({"slug": slug, "items": services().pages.history(row["id"]),
+    return jsonify({"slug": row["slug"], "items": services().pages.history(row["id"], g.actor),
                     "position": services().pages.position()})
 
 
@@ -95,10 +100,10 @@ def diff_examples(slug):
             raise ValidationError(f"{name}: ange en version.", name)
     first, second = int_arg("from"), int_arg("to")
     pages = services().pages
-    old, new = pages.version_content(row["id"], first), pages.version_content(row["id"], second)
+    old, new = pages.version_content(row["id"], first, g.actor), pages.version_content(row["id"], second, g.actor)
     if old is None or new is None:
         raise NotFound(f"Version {first if old is None else second} finns inte.")
-    return jsonify({"slug": slug, "from": first, "to": second, **example_diff(old, new)})
+    return jsonify({"slug": row["slug"], "from": first, "to": second, **example_diff(old, new)})
 
 
 @bp.post("/examples/<slug>/revert")
@@ -120,5 +125,5 @@ def archive_example(slug):
 
 @bp.get("/examples/<slug>/backlinks")
 def example_backlinks(slug):
-    _readable_row(slug)
+    slug = _readable_row(slug)["slug"]
     return jsonify({"slug": slug, "items": services().pages.backlinks(g.actor, slug)})

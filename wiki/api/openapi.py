@@ -211,7 +211,8 @@ def _schemas() -> dict:
         }, required=["slug", *CONTENT_FIELDS, "html", "version", "status", "created_at", "updated_at",
                      "updated_by", "position"]),
         "HistoryItem": obj({
-            "version": {"type": "integer"}, "at": DATE_TIME, "by": {"type": "string"},
+            "version": {"type": "integer"}, "at": DATE_TIME,
+            "by": string(description="Kontot; för anonyma läsare organisationen som kontot hörde till."),
             "comment": {"type": "string"},
             "change": enum_of(["created", "edited", "reverted", "published", "archived"]),
             "fields": {"type": "array", "items": {"type": "string"}},
@@ -539,7 +540,10 @@ def _paths() -> dict:
         },
         "/examples/{slug}/publish": {
             "post": operation("publishExample", "Lärande exempel", "Publicera",
-                              description="Ändrar status, inte version. Ingen kropp behövs.",
+                              description="Ägarorganisationens medlemmar, samordnare och administratörer; ett "
+                                          "arkiverat exempel publiceras igen bara av samordnare. Ändrar status, inte "
+                                          "version. Den första publiceringen ger exemplet dess publika `slug` "
+                                          "(utkastets adress leder dit). Ingen kropp behövs.",
                               parameters=[SLUG], body=ref("AnyObject"), body_required=False, security=SIGNED_IN,
                               errors=("403", "404", "409"), reads=False, ok=(200, "Publicerat.", written)),
         },

@@ -30,7 +30,17 @@ def _sign_in_first():
 
 def _readable(slug: str, version: int | None = None) -> dict:
     example = services().pages.example(g.actor, slug, version)
-    if example is None or example.get("missing_version"):
+    if example is None:
+        canonical = services().pages.canonical_slug(g.actor, slug)
+        if canonical is None:
+            abort(404)
+        if request.method == "GET":
+            abort(redirect(request.full_path.rstrip("?").replace(f"/exempel/{slug}", f"/exempel/{canonical}", 1),
+                           code=301))
+        example = services().pages.example(g.actor, canonical, version)
+        if example is None:
+            abort(404)
+    if example.get("missing_version"):
         abort(404)
     return example
 
@@ -264,7 +274,7 @@ def _status_command(slug, command, message):
         abort(403)
     _remember_write(written.position)
     flash(message, "ok")
-    return redirect(url_for("pages.example", slug=slug))
+    return redirect(url_for("pages.example", slug=written.slug))
 
 
 # ---- history -------------------------------------------------------------------------
@@ -274,7 +284,7 @@ def _status_command(slug, command, message):
 def history(slug):
     current = _readable(slug)
     row = services().pages.example_row(slug)
-    return render_template("history.html", example=current, items=services().pages.history(row["id"]),
+    return render_template("history.html", example=current, items=services().pages.history(row["id"], g.actor),
                            may_edit=can_edit_example(g.actor, current["organisations"] or []))
 
 
@@ -285,8 +295,8 @@ def diff(slug):
     if first is None or second is None:
         abort(400)
     row = services().pages.example_row(slug)
-    old = services().pages.version_content(row["id"], first)
-    new = services().pages.version_content(row["id"], second)
+    old = services().pages.version_content(row["id"], first, g.actor)
+    new = services().pages.version_content(row["id"], second, g.actor)
     if old is None or new is None:
         abort(404)
     return render_template("diff.html", example=current, first=first, second=second,
