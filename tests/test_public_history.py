@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from test_pages import sign_in
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SECRET = "Offret heter Anna Repro, 850101-1234."
 
@@ -49,7 +51,7 @@ def test_versions_before_publication_are_not_public(published, reader):
     assert not leaks(history.get_data(as_text=True))
 
     if reader:
-        w.client.post("/logga-in", data={"username": reader, "password": "losenord-123"})
+        sign_in(w.client, reader)
     for path in (f"/exempel/{slug}?version=1", f"/exempel/{slug}/jamfor?from=1&to=2"):
         assert w.client.get(path).status_code == 404, path
     for path in (f"/exempel/{slug}/historik", "/andringar", f"/exempel/{slug}/jamfor?from=2&to=3",
