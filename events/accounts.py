@@ -1,5 +1,9 @@
-"""Accounts that sign in, with their role, organisation and API tokens. Every change is an
-event naming who made it, so auditors see who granted which rights."""
+"""Accounts that sign in, with their role, organisation, API tokens and page sessions. Every
+change is an event naming who made it, so auditors see who granted which rights.
+
+Tokens and sessions are kept as the SHA-256 of their secret, never the secret. A password change
+ends every token and session of the account except the one named by `keep` (the hash of the
+session or token that made the change; None for an administrator's reset of someone else)."""
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -38,7 +42,7 @@ class Account(Aggregate):
         self.disabled = False
 
     @event("PasswordChanged")
-    def change_password(self, password_hash: str, actor: str) -> None:
+    def change_password(self, password_hash: str, actor: str, keep: str | None = None) -> None:
         self.password_hash = password_hash
 
     @event("TokenIssued")
@@ -47,4 +51,12 @@ class Account(Aggregate):
 
     @event("TokenRevoked")
     def revoke_token(self, token_hash: str, actor: str) -> None:
+        pass
+
+    @event("SessionStarted")
+    def start_session(self, session_hash: str, expires_at: str, actor: str) -> None:
+        pass
+
+    @event("SessionEnded")
+    def end_session(self, session_hash: str, actor: str) -> None:
         pass

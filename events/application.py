@@ -175,12 +175,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, can_edit_example)
-            if example.revision != base_version:
-                raise EditConflict(
-                    msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
-                        base=base_version, current=example.revision),
-                    current_version=example.revision)
-            changed = {k: v for k, v in changes.items() if example.content.get(k) != v}
+            changed = self._merge_edit(example, base_version, changes)
             if "organisations" in changed:
                 check_organisations_change(actor, example.content["organisations"], changed["organisations"])
             if not changed:
@@ -192,6 +187,25 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                 continue
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def _merge_edit(self, example: LearningExample, base_version: int, changes: dict) -> dict:
+        """The changes to record: a three-way merge of the saver's base version, the current one and
+        what was sent. Only the fields the saver changed from their base count; a field that someone
+        else changed since then to another value is a conflict, every other field merges."""
+        if base_version > example.revision:
+            raise ValidationError(msg("Version %(version)s finns inte.", version=base_version), "base_version")
+        base = example
+        if base_version != example.revision:
+            base = self.repository.get(example.id, version=example.aggregate_version_of(base_version))
+        touched = {k: v for k, v in changes.items() if base.content.get(k) != v}
+        conflicts = [k for k, v in touched.items()
+                     if example.content.get(k) != base.content.get(k) and example.content.get(k) != v]
+        if conflicts:
+            raise EditConflict(
+                msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
+                    base=base_version, current=example.revision),
+                current_version=example.revision, fields=conflicts)
+        return {k: v for k, v in touched.items() if example.content.get(k) != v}
 
     def revert_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         if not isinstance(data, dict):
@@ -414,10 +428,12 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         expires_at = (datetime.now(timezone.utc) + TOKEN_LIFETIME).replace(microsecond=0)
         expires = expires_at.isoformat().replace("+00:00", "Z")
         for _ in range(SAVE_ATTEMPTS):
-            account = self.repository.get(account.id)
-            account.issue_token(token_hash=token_hash(token), expires_at=expires, actor=account.username)
+            current = self.repository.get(account.id)
+            if current.password_hash != account.password_hash or current.disabled:  # changed since the check
+                raise NotSignedIn(msg("Fel användarnamn eller lösenord."))
+            current.issue_token(token_hash=token_hash(token), expires_at=expires, actor=current.username)
             try:
-                return token, expires, self.save(account)[-1].notification.id
+                return token, expires, self.save(current)[-1].notification.id
             except IntegrityError:
                 continue
         raise Conflict(msg("Försök igen."))

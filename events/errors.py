@@ -39,6 +39,11 @@ class Conflict(DomainError):
 class EditConflict(Conflict):
     code = "edit_conflict"
 
-    def __init__(self, message: str, current_version: int):
-        super().__init__(message, current_version=current_version)
+    def __init__(self, message: str, current_version: int, fields: list[str] | None = None):
+        """`fields`: the content fields both sides changed (an edit's conflict), if known."""
+        details = {"current_version": current_version}
+        if fields is not None:
+            details["fields"] = list(fields)
+        super().__init__(message, **details)
         self.current_version = current_version
+        self.fields = list(fields or [])

@@ -2,6 +2,8 @@
 
 A `MembershipRequest` is a form: submitted, then approved or rejected once. Only an
 approved form changes an organisation's `Roster`, in the same save as the approval.
+Its note is sealed with the keys of the people it names (`personal_data.seal_note`); notes
+recorded before that, and notes of forms naming nobody, are a plain `str`.
 """
 
 from datetime import date, timedelta
@@ -24,7 +26,7 @@ def day_before(day: str) -> str:
 
 class MembershipRequest(Aggregate):
     @event("Submitted")
-    def __init__(self, organisation: str, note: str, changes: list, actor: str):
+    def __init__(self, id, organisation: str, note: str | dict, changes: list, actor: str):  # noqa: A002 - sealed to it
         self.organisation = organisation
         self.note = note
         self.changes = changes

@@ -5,6 +5,10 @@ ciphertext (`sealed`). The key lives in a key table: `keys.sqlite` in the data f
 the embedded store, a `person_keys` table in PostgreSQL's schema otherwise. Erasing a person
 destroys the key, so the ciphertext that stays in the append-only log (and in its hash
 chain) can never be read again.
+
+A form's free-text note may name people too, so it is sealed in one layer per person the form
+names (`seal_note`): reading it takes every one of their keys, and destroying any one of them
+erases it.
 """
 
 import base64
@@ -20,6 +24,7 @@ from .messages import N_
 
 PERSONAL_FIELDS = ("name", "email", "phone", "title")
 ERASED_NAME = N_("raderad person")
+ERASED_NOTE = N_("(anteckningen raderad)")
 _VERSION = "v1:"
 
 
@@ -44,6 +49,40 @@ def unseal(key: bytes | None, person_id: str, sealed: str) -> dict | None:
     except InvalidTag:
         return None
     return json.loads(plain)
+
+
+def _note_context(request_id: str, person_id: str) -> bytes:
+    return f"note:{request_id}:{person_id}".encode()
+
+
+def seal_note(note: str, request_id: str, keys: list[tuple[str, bytes]]) -> dict:
+    """The note sealed with each person's key in turn (the first innermost), bound to the form's id.
+    Every layer must be opened to read it, so it is gone once any one of these keys is."""
+    data = note.encode()
+    for person_id, key in keys:
+        nonce = os.urandom(12)
+        data = nonce + AESGCM(key).encrypt(nonce, data, _note_context(request_id, person_id))
+    return {"people": [person_id for person_id, _ in keys], "sealed": _VERSION + base64.b64encode(data).decode()}
+
+
+def unseal_note(note, request_id: str, key_of) -> str | None:
+    """The note as written, or None once a key it was sealed with is gone. A plain `str` (a note
+    recorded before notes were sealed) is returned as it is; `key_of(person_id)` gives a key or None."""
+    if isinstance(note, str):
+        return note
+    sealed = note.get("sealed", "") if isinstance(note, dict) else ""
+    if not sealed.startswith(_VERSION):
+        return None
+    data = base64.b64decode(sealed[len(_VERSION):])
+    for person_id in reversed(note.get("people", [])):
+        key = key_of(person_id)
+        if key is None:
+            return None
+        try:
+            data = AESGCM(key).decrypt(data[:12], data[12:], _note_context(request_id, person_id))
+        except InvalidTag:
+            return None
+    return data.decode()
 
 
 def erased_fields() -> dict:

@@ -20,7 +20,7 @@ from .permissions import Actor
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -62,10 +62,15 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS tokens_username ON tokens (username);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL,
+    ended INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
 """
 
 TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
-          "organisations", "organisation_history", "accounts", "tokens", *REGISTER_TABLES)
+          "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES)
 
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
@@ -316,20 +321,40 @@ class ReadModel(RegisterView):
     def _on_Account_OrganisationChanged(self, db, e, position):
         db.execute("UPDATE accounts SET organisation=? WHERE id=?", (e.organisation, str(e.originator_id)))
 
+    @staticmethod
+    def _username(db, e) -> str:
+        return db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+
     def _on_Account_Disabled(self, db, e, position):
         db.execute("UPDATE accounts SET disabled=1 WHERE id=?", (str(e.originator_id),))
-        username = db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+        username = self._username(db, e)
         db.execute("UPDATE tokens SET revoked=1 WHERE username=?", (username,))
+        db.execute("UPDATE sessions SET ended=1 WHERE username=?", (username,))
 
     def _on_Account_Enabled(self, db, e, position):
         db.execute("UPDATE accounts SET disabled=0 WHERE id=?", (str(e.originator_id),))
 
+    def _on_Account_PasswordChanged(self, db, e, position):
+        """Every token and session of the account ends, except the one that made the change."""
+        username, keep = self._username(db, e), getattr(e, "keep", None) or ""
+        db.execute("UPDATE tokens SET revoked=1 WHERE username=? AND token_hash<>?", (username, keep))
+        db.execute("UPDATE sessions SET ended=1 WHERE username=? AND session_hash<>?", (username, keep))
+
     def _on_Account_TokenIssued(self, db, e, position):
-        username = db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+        username = self._username(db, e)
+        db.execute("DELETE FROM tokens WHERE username=? AND expires_at<?", (username, iso(e.timestamp)[:19] + "Z"))
         db.execute("INSERT OR REPLACE INTO tokens VALUES (?,?,?,0)", (e.token_hash, username, e.expires_at))
 
     def _on_Account_TokenRevoked(self, db, e, position):
         db.execute("UPDATE tokens SET revoked=1 WHERE token_hash=?", (e.token_hash,))
+
+    def _on_Account_SessionStarted(self, db, e, position):
+        username = self._username(db, e)
+        db.execute("DELETE FROM sessions WHERE username=? AND expires_at<?", (username, iso(e.timestamp)[:19] + "Z"))
+        db.execute("INSERT OR REPLACE INTO sessions VALUES (?,?,?,0)", (e.session_hash, username, e.expires_at))
+
+    def _on_Account_SessionEnded(self, db, e, position):
+        db.execute("UPDATE sessions SET ended=1 WHERE session_hash=?", (e.session_hash,))
 
     # ---- queries: examples -------------------------------------------------------------
 
@@ -554,6 +579,15 @@ class ReadModel(RegisterView):
         row = self._db().execute(
             "SELECT a.*, t.expires_at FROM tokens t JOIN accounts a ON a.username=t.username "
             "WHERE t.token_hash=? AND t.revoked=0 AND a.disabled=0", (token_hash,)).fetchone()
+        if row is None or row["expires_at"] <= now_iso()[:19] + "Z":
+            return None
+        return dict(row)
+
+    def session_account(self, session_hash: str) -> dict | None:
+        """The account of a live page session (not ended, not expired, account enabled)."""
+        row = self._db().execute(
+            "SELECT a.*, s.expires_at FROM sessions s JOIN accounts a ON a.username=s.username "
+            "WHERE s.session_hash=? AND s.ended=0 AND a.disabled=0", (session_hash,)).fetchone()
         if row is None or row["expires_at"] <= now_iso()[:19] + "Z":
             return None
         return dict(row)

@@ -11,7 +11,7 @@ from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .membership import ROLES, MembershipRequest, Roster, RuleBroken
 from .messages import msg
 from .people import Person
-from .personal_data import new_key, seal
+from .personal_data import new_key, seal, seal_note
 from .permissions import Actor
 
 MAX_CHANGES = 10
@@ -90,7 +90,10 @@ class RegisterCommands:
         changes = [self._change(index, change, actor, people) for index, change in enumerate(raw_changes)]
         organisation = self.get_organisation(slug)
         self._simulate(organisation, changes)
-        request = MembershipRequest(organisation=slug, note=note, changes=changes, actor=actor.username)
+        request_id = uuid4()
+        note = self._sealed_note(note, str(request_id), changes, {str(p.id): key for p, key in people})
+        request = MembershipRequest(id=request_id, organisation=slug, note=note, changes=changes,
+                                    actor=actor.username)
         for person, key in people:
             self.person_keys.store(str(person.id), key)
         try:
@@ -100,6 +103,18 @@ class RegisterCommands:
                 self.person_keys.destroy(str(person.id))
             raise
         return str(request.id), recordings[-1].notification.id
+
+    def _sealed_note(self, note: str, request_id: str, changes: list, new_keys: dict) -> str | dict:
+        """The note sealed with the key of every person the form names, so erasing any of them
+        erases it; an empty note stays empty. A note can't name someone already erased."""
+        named = list(dict.fromkeys(change["person_id"] for change in changes))
+        if not note or not named:
+            return note
+        keys = [(person_id, new_keys.get(person_id) or self.person_keys.get(person_id)) for person_id in named]
+        if any(key is None for _, key in keys):
+            raise ValidationError(msg("note: blanketten gäller en raderad person; skicka den utan meddelande."),
+                                  "note")
+        return seal_note(note, request_id, keys)
 
     @staticmethod
     def _sealed_person(data: dict, actor: str) -> tuple[Person, bytes]:

@@ -8,7 +8,7 @@ single indexed query however long the history.
 import json
 from datetime import date, timedelta
 
-from .personal_data import erased_fields, unseal
+from .personal_data import ERASED_NOTE, erased_fields, unseal, unseal_note
 
 REGISTER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS requests (
     changes TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL,
     decided_by TEXT, decided_at TEXT, reason TEXT, position INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS requests_status ON requests (status, submitted_at);
+CREATE TABLE IF NOT EXISTS request_people (
+    person_id TEXT NOT NULL, request_id TEXT NOT NULL, PRIMARY KEY (person_id, request_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rosters (id TEXT PRIMARY KEY, organisation TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS terms (
     organisation TEXT NOT NULL, role TEXT NOT NULL, person_id TEXT NOT NULL, start TEXT NOT NULL,
@@ -27,7 +29,7 @@ CREATE INDEX IF NOT EXISTS terms_person ON terms (person_id, start);
 CREATE INDEX IF NOT EXISTS terms_dates ON terms (organisation, role, start, end);
 """
 
-REGISTER_TABLES = ("people", "requests", "rosters", "terms")
+REGISTER_TABLES = ("people", "requests", "request_people", "rosters", "terms")
 
 
 def _day_before(day: str) -> str:
@@ -47,21 +49,35 @@ class RegisterView:
                     self._iso(e.timestamp), int(erased)))
 
     def _on_Person_Erased(self, db, e, position):
-        """Overwrites the person's row (the file has `secure_delete`); `catch_up` then
-        checkpoints the WAL so no older copy of the page stays on disk. A key that is still
-        there (restored from a backup taken before the erasure) is destroyed again."""
+        """Overwrites the person's row and the notes of the forms naming them (the file has
+        `secure_delete`); `catch_up` then checkpoints the WAL so no older copy of the pages stays
+        on disk. A key that is still there (restored from a backup taken before the erasure) is
+        destroyed again."""
         person_id = str(e.originator_id)
         if self.app.person_keys.get(person_id) is not None:  # e.g. keys restored from an older backup
             self.app.person_keys.destroy(person_id)
         fields = erased_fields()
         db.execute("UPDATE people SET name=?, email=?, phone=?, title=?, erased=1 WHERE id=?",
                    (fields["name"], fields["email"], fields["phone"], fields["title"], person_id))
+        db.execute("UPDATE requests SET note=? WHERE note<>'' AND id IN "
+                   "(SELECT request_id FROM request_people WHERE person_id=?)", (ERASED_NOTE, person_id))
         self.purge_pending = True
 
     def _on_MembershipRequest_Submitted(self, db, e, position):
+        """The note opened with the keys of the people the form names. It reads as erased when one
+        of them is: a sealed note's key is gone, or an old plain note names an erased person."""
+        request_id = str(e.originator_id)
+        named = list(dict.fromkeys(change["person_id"] for change in e.changes))
+        note = unseal_note(e.note, request_id, self.app.person_keys.get)
+        erased = db.execute(f"SELECT 1 FROM people WHERE erased=1 AND id IN ({','.join('?' * len(named))})",
+                            named).fetchone() if named else None
+        if note is None or (note and erased):
+            note = ERASED_NOTE
         db.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,NULL,NULL,NULL,?)",
-                   (str(e.originator_id), e.organisation, "submitted", e.note,
+                   (request_id, e.organisation, "submitted", note,
                     json.dumps(e.changes, ensure_ascii=False), e.actor, self._iso(e.timestamp), position))
+        db.executemany("INSERT OR IGNORE INTO request_people VALUES (?,?)",
+                       [(person_id, request_id) for person_id in named])
 
     def _on_MembershipRequest_Approved(self, db, e, position):
         db.execute("UPDATE requests SET status='approved', decided_by=?, decided_at=? WHERE id=?",

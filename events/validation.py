@@ -22,7 +22,8 @@ ORGANISATIONS_MAX = 30
 EARLIEST_DATE = "1900-01-01"
 LATEST_DATE = "2100-12-31"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and what XML 1.0 cannot carry (U+FFFE, U+FFFF, surrogates): the Atom feed shows text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 EMPTY_CONTENT = {
     "title": "", "summary": "", "body": "", "organisations": [], "municipalities": [],

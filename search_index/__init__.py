@@ -14,6 +14,6 @@ with warnings.catch_warnings():
     import whoosh.lang.snowball.swedish  # noqa: F401
     import whoosh.qparser  # noqa: F401
 
-from .store import SearchIndex  # noqa: E402
+from .store import IndexUnavailable, SearchIndex  # noqa: E402
 
-__all__ = ["SearchIndex"]
+__all__ = ["IndexUnavailable", "SearchIndex"]

@@ -6,9 +6,14 @@ at a time and kept per segment (segments never change), queries combine as Pytho
 and only the matched documents are scored, with BM25 over the stored weights (which
 already carry the title and summary boosts and the `exact` field boost). Phrases and
 wildcards, which need positions or expansion, are matched by Whoosh.
+
+The statistics (document count, document frequencies, average lengths) count published
+examples only, the same population for every reader: a draft is found by those who may
+read it, but never changes anyone's scores or the query rules (`query.py`).
 """
 
 import math
+from collections.abc import Callable
 
 from whoosh import query as Q
 
@@ -42,6 +47,18 @@ class _Part:
         return {n + offset for n in local}
 
 
+class Published:
+    """The published examples of one state of the index, and their statistics."""
+
+    MAX_FREQUENCIES = 200_000
+
+    def __init__(self, docs: frozenset[int]):
+        self.docs = docs
+        self.count = len(docs)
+        self.frequencies: dict[tuple[str, str], int] = {}
+        self.average_lengths: dict[str, float] = {}
+
+
 class Evaluator:
     def __init__(self, searcher, caches):
         self.searcher = searcher
@@ -49,6 +66,51 @@ class Evaluator:
         self.parts = [_Part(offset, reader, caches) for offset, reader in segment_readers(searcher.reader())]
         self._all: set[int] | None = None
         self._docs: dict[tuple[str, str], set[int]] = {}
+        self._published: Published | None = None
+
+    # ---- the published population ----------------------------------------------------
+
+    @property
+    def published(self) -> Published:
+        if self._published is None:
+            key = tuple((part.key, len(part.deleted)) for part in self.parts)
+            self._published = self.caches.population(key, self._published_now)
+        return self._published
+
+    def _published_now(self) -> Published:
+        docs: set[int] = set()
+        for part in self.parts:
+            docs |= part.to_global(self.caches.published_docs(part.reader, part.key))
+        return Published(frozenset(docs))
+
+    def df(self, field: str, text: str) -> int:
+        """How many published examples have the term: the document frequency of every ranking and rule."""
+        published = self.published
+        key = (field, text)
+        found = published.frequencies.get(key)
+        if found is None:
+            found = sum(len(self.caches.global_docs(part.reader, part.key, part.offset, field, text) & published.docs)
+                        for part in self.parts)
+            if len(published.frequencies) > Published.MAX_FREQUENCIES:
+                published.frequencies.clear()
+            published.frequencies[key] = found
+        return found
+
+    def in_published(self, field: str) -> Callable[[str], bool]:
+        """Whether a term of `field` occurs in a published example (for term lists)."""
+        return lambda text: self.df(field, text) > 0
+
+    def average_length(self, field: str) -> float:
+        published = self.published
+        found = published.average_lengths.get(field)
+        if found is None:
+            total = 0
+            for part in self.parts:
+                lengths = self.caches.segment_lengths(part.reader, part.key, field)
+                local = self.caches.published_docs(part.reader, part.key) - part.deleted
+                total += sum(lengths[n] for n in local)
+            found = published.average_lengths[field] = total / published.count if published.count else 0.0
+        return found
 
     # ---- matching ------------------------------------------------------------------
 
@@ -72,8 +134,15 @@ class Evaluator:
             self._docs[key] = found
         return found
 
-    def _prefix_terms(self, node) -> list[str]:
-        return self.caches.with_prefix(self.searcher, node.fieldname, node.text, limit=MAX_PREFIX_TERMS)
+    def _prefix_terms(self, node) -> tuple[list[str], list[str]]:
+        """The terms a prefix stands for: the first of those published examples have, then words only
+        drafts have (which match those drafts only)."""
+        field, prefix = node.fieldname, node.text
+        published = self.caches.with_prefix(self.searcher, field, prefix, limit=MAX_PREFIX_TERMS,
+                                            accept=self.in_published(field))
+        drafts_only = [t for t in self.caches.with_prefix(self.searcher, field, prefix, limit=MAX_PREFIX_TERMS)
+                       if not self.df(field, t)]
+        return published, drafts_only
 
     def docs(self, node: Q.Query) -> set[int]:
         if isinstance(node, Q.Term) and node.fieldname == "year":
@@ -108,7 +177,8 @@ class Evaluator:
             return set(self.everything())
         if isinstance(node, Q.Prefix):
             result = set()
-            for term in self._prefix_terms(node):
+            published, drafts_only = self._prefix_terms(node)
+            for term in published + drafts_only:
                 result |= self.term_docs(node.fieldname, term)
             return result
         return set(self.searcher.docs_for_query(node))
@@ -116,21 +186,22 @@ class Evaluator:
     # ---- ranking -------------------------------------------------------------------
 
     def scores(self, node: Q.Query, candidates: set[int]) -> dict[int, float]:
+        """BM25 of each candidate, with the published population's statistics."""
         scores = dict.fromkeys(candidates, 0.0)
-        total_docs = len(self.everything())
+        total_docs = self.published.count
         by_part = [(part, {d - part.offset for d in candidates if part.offset <= d < part.offset + part.count})
                    for part in self.parts]
         for field, text, boost in self._leaves(node, 1.0):
-            df = len(self.term_docs(field, text))
-            if not df:
+            found = [(part, local, self.caches.postings(part.reader, part.key, field, text))
+                     for part, local in by_part if local]
+            found = [(part, local, weights) for part, local, weights in found if weights]
+            if not found:
                 continue
+            df = self.df(field, text)
             idf = math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
             factor = boost * idf
-            average = self.searcher.avg_field_length(field) or 1.0
-            for part, local in by_part:
-                weights = self.caches.postings(part.reader, part.key, field, text)
-                if not weights or not local:
-                    continue
+            average = self.average_length(field) or 1.0
+            for part, local, weights in found:
                 lengths = self.caches.segment_lengths(part.reader, part.key, field)
                 small, large = (weights, local) if len(weights) < len(local) else (local, weights)
                 offset = part.offset
@@ -161,5 +232,6 @@ class Evaluator:
             for word in node.words:
                 yield node.fieldname, word, boost
         elif isinstance(node, Q.Prefix):
-            for term in self._prefix_terms(node)[:50]:
+            published, drafts_only = self._prefix_terms(node)
+            for term in published[:50] + drafts_only[:50]:
                 yield node.fieldname, term, boost * 0.5

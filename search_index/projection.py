@@ -2,15 +2,17 @@
 
 A batch's documents and the tracking position become visible in one Whoosh commit (a TOC
 rename), so a crash at any moment leaves the index at the end of some earlier batch, and
-the next run resumes from there: nothing is lost, nothing applied twice.
+the next run resumes from there: nothing is lost, nothing applied twice. An index that is
+missing or was set aside as broken is rebuilt from the log.
 """
 
 import fcntl
 import os
+import shutil
 import threading
 from pathlib import Path
 
-from .store import SearchIndex
+from .store import IndexUnavailable, SearchIndex
 
 BATCH = 500
 PARALLEL_FROM = 500
@@ -82,6 +84,23 @@ class IndexFollower:
             writer.commit()
             return len(notifications)
 
+    def behind(self) -> bool:
+        """Whether the log has events the index lacks, or there is no readable index."""
+        try:
+            position = self.index.position()
+        except IndexUnavailable:
+            return True
+        return (self.app.recorder.max_notification_id() or 0) > position
+
+    def advance(self) -> bool:
+        """One step of following: rebuilds a missing or broken index from the log (in this process),
+        else applies at most one batch. False when there was nothing to do."""
+        try:
+            return bool(self.run_once())
+        except IndexUnavailable:
+            self.rebuild(parallel=False)
+            return True
+
     def catch_up(self, folder: Path | None = None) -> int:
         total = 0
         while True:
@@ -90,9 +109,20 @@ class IndexFollower:
                 return total
             total += count
 
-    def rebuild(self, progress=None) -> int:
-        """Builds a new index from the whole log and swaps it in; returns its position."""
+    def rebuild(self, progress=None, parallel: bool = True) -> int:
+        """Builds a new index from the whole log (never reading the old one) and swaps it in; returns
+        its position. `parallel` lets a large rebuild fork a second writer, which only a process
+        without other threads (the command line) should do."""
         folder = self.index.create_build()
+        try:
+            self._fill(folder, progress, parallel)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self.index.swap_in(folder)
+        return self.index.position()
+
+    def _fill(self, folder: Path, progress, parallel: bool) -> None:
         head = self.app.recorder.max_notification_id() or 0
         states: dict[str, dict] = {}
         position = 0
@@ -111,11 +141,9 @@ class IndexFollower:
             if progress:
                 progress(notifications[-1].id - position)
             position = notifications[-1].id
-        workers = 2 if len(states) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
+        workers = 2 if parallel and len(states) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
         self.index.write_fresh(folder, list(states.values()), position, workers)
         self.catch_up(folder)
-        self.index.swap_in(folder)
-        return self.index.position()
 
 
 class FollowerLock:
@@ -177,9 +205,7 @@ class BackgroundFollower:
         failures = 0
         while not self.stopping.is_set():
             try:
-                head = self.follower.app.recorder.max_notification_id() or 0
-                if head > self.follower.index.position():
-                    self.follower.run_once()
+                if self.follower.behind() and self.follower.advance():
                     failures = 0
                     continue
             except Exception as error:  # noqa: BLE001 - keep following; log and back off
@@ -204,7 +230,7 @@ def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.
     """The `index follow` command's loop: waits for the lock, then follows until `stop`.
 
     An error (the store unreachable for a while, say) is logged and retried after a pause;
-    the index's own position makes the retry apply nothing twice.
+    the index's own position makes the retry apply nothing twice. A broken index is rebuilt.
     """
     while not lock.acquire():
         if not wait_for_lock or stop.wait(1.0):
@@ -212,7 +238,7 @@ def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.
     try:
         while not stop.is_set():
             try:
-                caught_up = not follower.run_once()
+                caught_up = not follower.advance()
             except Exception as error:  # noqa: BLE001 - keep following; log and back off
                 if log:
                     log(f"search index follower: {error!r}")

@@ -6,7 +6,8 @@ target_group, year, tag, measure_type. Anything the parser cannot read is search
 plain words. Each word becomes: its folded stem in `text` (title and summary weigh more
 there), its spelling with å/ä/ö in `exact` (boosted), and, ranked below, compounds that
 end in it ("jouren" -> "kvinnojouren") or that it splits into ("hedersvåld" ->
-"hedersrelaterat våld").
+"hedersrelaterat våld"). These rules look only at the words of published examples, so a
+draft changes no one's query (see `matching.py`).
 """
 
 import unicodedata
@@ -17,7 +18,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
 from .analysis import exact_term, fold, folded_term, stem, words
-from .segments import SegmentCaches
+from .matching import Evaluator
 
 KEYWORD_FIELDS = ("organisation", "violence_form", "goal", "municipality", "target_group", "year", "tag",
                   "measure_type")
@@ -56,9 +57,10 @@ _PARSER = _parser()
 
 
 class QueryBuilder:
-    def __init__(self, searcher, caches: SegmentCaches):
-        self.searcher = searcher
-        self.caches = caches
+    def __init__(self, evaluator: Evaluator):
+        self.evaluator = evaluator
+        self.searcher = evaluator.searcher
+        self.caches = evaluator.caches
         self.built = Built(None)
 
     def build(self, text: str) -> Built:
@@ -142,23 +144,28 @@ class QueryBuilder:
 
     def _compounds(self, term: str) -> list[Q.Query]:
         found: list[Q.Query] = []
+        df = self.evaluator.df
         if len(term) >= COMPOUND_MIN_STEM:
-            reader = self.searcher.reader()
-            heads = [t for t in self.caches.with_suffix(self.searcher, "text", term)
+            heads = [t for t in self.caches.with_suffix(self.searcher, "text", term, accept=self._published)
                      if len(t) - len(term) >= COMPOUND_MIN_MODIFIER and self._is_modifier(t[:-len(term)])]
-            heads = sorted(heads, key=lambda t: -reader.doc_frequency("text", t))[:MAX_EXPANSIONS]
+            heads = sorted(heads, key=lambda t: -df("text", t))[:MAX_EXPANSIONS]
             self.built.highlight_terms.update(heads)
             if heads:
                 found.append(Q.Or([Q.Term("text", t) for t in heads], boost=COMPOUND_BOOST))
-        if not self.searcher.reader().doc_frequency("text", term):
+        if not df("text", term):
             split = self._split(term)
             if split is not None:
                 found.append(split)
         return found
 
+    def _published(self, term: str) -> bool:
+        """Whether a published example has the term in `text`: the rules below count no drafts."""
+        return self.evaluator.df("text", term) > 0
+
     def _is_modifier(self, part: str) -> bool:
         candidates = {part} | {part[:-1] for suffix in LINKING if part.endswith(suffix) and len(part) > 3}
-        return any(len(c) >= COMPOUND_MIN_MODIFIER and self.caches.with_prefix(self.searcher, "text", c, limit=1)
+        return any(len(c) >= COMPOUND_MIN_MODIFIER
+                   and self.caches.with_prefix(self.searcher, "text", c, limit=1, accept=self._published)
                    for c in candidates)
 
     def _split(self, term: str) -> Q.Query | None:
@@ -166,15 +173,15 @@ class QueryBuilder:
         together, in order ("hedersvåld" -> "hedersrelaterat våld"), ranked low."""
         if len(term) < 2 * COMPOUND_MIN_MODIFIER + 1:
             return None
-        reader = self.searcher.reader()
         for cut in range(len(term) - COMPOUND_MIN_MODIFIER, COMPOUND_MIN_MODIFIER - 1, -1):
             left, right = term[:cut], stem(term[cut:])
-            if len(right) < COMPOUND_MIN_MODIFIER or not reader.doc_frequency("text", right):
+            if len(right) < COMPOUND_MIN_MODIFIER or not self._published(right):
                 continue
             for modifier in (left, left[:-1] if left.endswith(LINKING) else None):
                 if not modifier or len(modifier) < COMPOUND_MIN_MODIFIER:
                     continue
-                starts = self.caches.with_prefix(self.searcher, "text", modifier, limit=MAX_EXPANSIONS)
+                starts = self.caches.with_prefix(self.searcher, "text", modifier, limit=MAX_EXPANSIONS,
+                                                 accept=self._published)
                 starts = [t for t in starts if t != term]
                 if starts:
                     self.built.highlight_terms.update(starts + [right])
@@ -208,10 +215,9 @@ class QueryBuilder:
         target = "title" if fieldname == "title" else "text"
         stemmed = stem(folded)
         options: list[Q.Query] = [Q.Prefix(target, p) for p in sorted({folded, stemmed}) if len(p) >= 2]
-        reader = self.searcher.reader()
         for cut in (1, 2):
             truncated = folded[:-cut]
-            if len(truncated) >= 3 and reader.doc_frequency(target, truncated):
+            if len(truncated) >= 3 and self.evaluator.df(target, truncated):
                 options.append(Q.Term(target, truncated))
                 self.built.highlight_terms.add(truncated)
         return Q.Or(options) if len(options) > 1 else options[0]

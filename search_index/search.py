@@ -48,18 +48,24 @@ class Searcher:
         self._memo: dict = {}
 
     def search(self, request: SearchRequest) -> dict:
-        searcher = self.index.searcher()
-        built = QueryBuilder(searcher, self.caches).build(request.q)
+        """The answer for `request`; `IndexUnavailable` when there is no readable index (an error that
+        comes from a broken one has it set aside for the follower to rebuild)."""
+        folder, searcher = self.index.reading()
+        with self.index.guarded(folder):
+            return self._search(searcher, request)
+
+    def _search(self, searcher, request: SearchRequest) -> dict:
+        evaluator = Evaluator(searcher, self.caches)
+        built = QueryBuilder(evaluator).build(request.q)
         query = built.query if built.query is not None else (None if request.q.strip() else Q.Every())
         allowed = self._allowed(searcher, request)
         facet_rows = self.caches.doc_facets(searcher)
 
-        evaluator = Evaluator(searcher, self.caches)
         try:
             matched = evaluator.docs(query) & allowed if query is not None else set()
         except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
             logger.exception("search fell back to plain words for %r", request.q)
-            built = QueryBuilder(searcher, self.caches).plain(request.q)
+            built = QueryBuilder(evaluator).plain(request.q)
             query = built.query
             matched = evaluator.docs(query) & allowed if query is not None else set()
         total = len(matched)

@@ -1,4 +1,4 @@
-"""Per-segment caches: facet values per document and sorted term lists.
+"""Per-segment caches: facet values per document, sorted term lists, published documents.
 
 Whoosh segments never change once written (deletions aside, which do not matter here:
 deleted documents never match), so what is computed for a segment stays valid until a
@@ -8,6 +8,7 @@ merge replaces it. A search after a commit pays only for the new small segment.
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Callable
 
 from whoosh.reading import TermNotFound
 
@@ -15,6 +16,7 @@ from .documents import FACETS
 
 _MAX_SEGMENTS = 256
 _MAX_CACHED_POSTINGS = 4_000_000
+_MAX_POPULATIONS = 4
 
 
 def segment_readers(reader) -> list[tuple[int, object]]:
@@ -38,6 +40,7 @@ class SegmentCaches:
         self._facets: dict[str, list] = {}
         self._terms: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         self._joined: dict[tuple, list] = {}
+        self._populations: OrderedDict = OrderedDict()
 
     def _remember(self, store: dict, key, value):
         if len(store) > _MAX_SEGMENTS:
@@ -115,6 +118,17 @@ class SegmentCaches:
                 self._postings_size += len(found) + 1
         return found
 
+    def published_docs(self, subreader, segment_key: str) -> frozenset:
+        """Local docnums of the segment's published examples (deleted ones included)."""
+        key = (segment_key, "published")
+        found = self._facets.get(key)
+        if found is None:
+            found = frozenset(n for n, row in enumerate(self._segment_facets(subreader))
+                              if row is not None and row[0] == "published")
+            with self._lock:
+                self._remember(self._facets, key, found)
+        return found
+
     def all_docs(self, subreader, segment_key: str) -> frozenset:
         key = (segment_key, "all")
         found = self._facets.get(key)
@@ -133,6 +147,18 @@ class SegmentCaches:
                 self._remember(self._facets, key, lengths)
         return lengths
 
+    def population(self, key: tuple, build: Callable):
+        """What `build` makes for one state of the index (segments and their deletions), kept for the
+        few newest states."""
+        found = self._populations.get(key)
+        if found is None:
+            found = build()
+            with self._lock:
+                self._populations[key] = found
+                while len(self._populations) > _MAX_POPULATIONS:
+                    self._populations.popitem(last=False)
+        return found
+
     # ---- terms ---------------------------------------------------------------------
 
     def terms(self, searcher, field: str) -> list[tuple[list[str], list[str]]]:
@@ -149,26 +175,32 @@ class SegmentCaches:
             result.append(cached)
         return result
 
-    def with_prefix(self, searcher, field: str, prefix: str, limit: int = 200) -> list[str]:
+    def with_prefix(self, searcher, field: str, prefix: str, limit: int = 200,
+                    accept: Callable[[str], bool] | None = None) -> list[str]:
+        """The first `limit` terms (sorted) that start with `prefix`, counting only those `accept` takes."""
         found: set[str] = set()
         for forward, _ in self.terms(searcher, field):
-            start = bisect_left(forward, prefix)
-            for term in forward[start:start + limit]:
-                if not term.startswith(prefix):
-                    break
-                found.add(term)
+            found.update(_take(forward, prefix, limit, accept))
         return sorted(found)[:limit]
 
-    def with_suffix(self, searcher, field: str, suffix: str, limit: int = 200) -> list[str]:
-        reversed_suffix = suffix[::-1]
+    def with_suffix(self, searcher, field: str, suffix: str, limit: int = 200,
+                    accept: Callable[[str], bool] | None = None) -> list[str]:
+        """The first `limit` terms (sorted reversed) that end with `suffix`, counting only those `accept` takes."""
         found: set[str] = set()
         for _, backward in self.terms(searcher, field):
-            start = bisect_left(backward, reversed_suffix)
-            for term in backward[start:start + limit]:
-                if not term.startswith(reversed_suffix):
-                    break
-                found.add(term[::-1])
-        return sorted(found)[:limit]
+            found.update(t[::-1] for t in _take(backward, suffix[::-1], limit, accept and (lambda t: accept(t[::-1]))))
+        return sorted(sorted(found, key=lambda t: t[::-1])[:limit])
+
+
+def _take(ordered: list[str], prefix: str, limit: int, accept) -> list[str]:
+    taken: list[str] = []
+    for position in range(bisect_left(ordered, prefix), len(ordered)):
+        term = ordered[position]
+        if not term.startswith(prefix) or len(taken) >= limit:
+            break
+        if accept is None or accept(term):
+            taken.append(term)
+    return taken
 
 
 __all__ = ["SegmentCaches", "FACETS"]

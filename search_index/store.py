@@ -2,9 +2,16 @@
 
 Only the follower writes (one at a time, guarded by Whoosh's own lock and our file lock);
 every thread of every process may read through `searcher()`.
+
+A folder that cannot be read (a truncated or overwritten file, a missing segment: what a crash
+or a disk fault leaves) is set aside as `search.broken-<time>`. The link then names nothing:
+searches raise `IndexUnavailable` and the follower rebuilds the index from the log. Files
+are read, never memory-mapped, so a file cut short under a reader is an error, not a SIGBUS.
 """
 
+import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -13,17 +20,34 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import EmptyIndexError
+from whoosh.filedb.filestore import FileStorage
 
 from .bulk import write_fresh
 from .documents import FORMAT, TRACKING_ID, document, schema
+from .integrity import is_transient, verify
 
 WRITE_LOCK_TIMEOUT = 30.0
 OPEN_ATTEMPTS = 8
+CHECK_ATTEMPTS = 3
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+logger = logging.getLogger(__name__)
 
 
 class PositionConflict(Exception):
     """A batch would not move the index forward: it was applied already."""
+
+
+class IndexUnavailable(Exception):
+    """There is no readable index: it was missing or broken and the follower rebuilds it from the log."""
+
+
+def _generation(folder: Path) -> int:
+    """The newest commit's number in `folder`; -1 when there is none (or no folder)."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return -1
+    return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
 
 
 class SearchIndex:
@@ -31,19 +55,24 @@ class SearchIndex:
         self.link = Path(link)
         self._local = threading.local()
         self._lock = threading.Lock()
-        if not self.link.exists() or not self._current_format():
+        self._in_format: set[Path] = set()
+        self._readable: set[tuple[Path, int]] = set()
+        if not os.path.lexists(self.link):
             self._install(self.create_build())
 
-    def _current_format(self) -> bool:
-        """False when the index on disk was written by another version of the schema; the
-        follower then builds a new one from the start of the log."""
-        try:
-            ix = self.open()
-            with ix.searcher() as searcher:
-                fields = searcher.document(id=TRACKING_ID)
-            return fields is None or fields.get("format") == FORMAT
-        except (OSError, EmptyIndexError):
-            return False
+    def _current_format(self, folder: Path) -> Path:
+        """`folder`, or a new empty index in its place when the one there was written by another
+        version of the schema (the follower then fills it from the start of the log)."""
+        if folder in self._in_format:
+            return folder
+        with self.open(folder).searcher() as searcher:
+            fields = searcher.document(id=TRACKING_ID)
+        if fields is not None and fields.get("format") != FORMAT:
+            replacement = self.create_build()
+            self.swap_in(replacement)
+            folder = replacement
+        self._in_format.add(folder)
+        return folder
 
     # ---- folders -----------------------------------------------------------------------
 
@@ -61,33 +90,110 @@ class SearchIndex:
 
     def swap_in(self, folder: Path) -> None:
         """Makes `folder` the index that readers and the follower use; removes the old one."""
-        old = self.folder()
+        try:
+            old = self.folder()
+        except IndexUnavailable:
+            old = None
         self._install(folder)
-        if old != folder:
+        if old is not None and old != folder:
             shutil.rmtree(old, ignore_errors=True)
 
     def folder(self) -> Path:
-        return (self.link.parent / os.readlink(self.link)).resolve()
+        """The folder the link names; `IndexUnavailable` when it names none (set aside, rebuilding)."""
+        try:
+            folder = (self.link.parent / os.readlink(self.link)).resolve()
+        except OSError:
+            raise IndexUnavailable("the search index is missing") from None
+        if not folder.is_dir():
+            raise IndexUnavailable("the search index is being rebuilt")
+        return folder
 
     def open(self, folder: Path | None = None):
-        return whoosh_index.open_dir(str(folder or self.folder()))
+        return FileStorage(str(folder or self.folder()), supports_mmap=False).open_index()
+
+    # ---- broken indexes -----------------------------------------------------------------
+
+    def check(self, folder: Path | None = None) -> bool:
+        """Reads the whole index in `folder` (the link's by default). A broken one is set aside and
+        False returned; a readable one is remembered per commit, so asking again costs nothing."""
+        try:
+            folder = folder or self.folder()
+        except IndexUnavailable:
+            return False
+        failure = None
+        for _ in range(CHECK_ATTEMPTS):
+            generation = _generation(folder)
+            if generation < 0 and not folder.is_dir():
+                return False
+            if (folder, generation) in self._readable:
+                return True
+            try:
+                verify(self.open(folder))
+            except Exception as error:  # noqa: BLE001 - whatever reading raises, the index is unreadable
+                if is_transient(error):
+                    raise
+                failure = error
+                if _generation(folder) != generation:
+                    continue  # a commit came in between: look at the new one
+                break
+            else:
+                if len(self._readable) > 1000:
+                    self._readable.clear()
+                self._readable.add((folder, generation))
+                return True
+        self._set_aside(folder, failure)
+        return False
+
+    def _set_aside(self, folder: Path, error: BaseException | None) -> None:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = self.link.parent / f"{self.link.name}.broken-{stamp}-{uuid.uuid4().hex[:6]}"
+        try:
+            os.rename(folder, target)
+        except FileNotFoundError:
+            return  # another process set it aside first, or a rebuild replaced it
+        self.close()
+        logger.error("search index %s cannot be read (%r); moved to %s, the follower rebuilds it from the log",
+                     folder, error, target)
+
+    @contextmanager
+    def guarded(self, folder: Path):
+        """Runs a block that reads or writes `folder`: an error there has the index checked, and a
+        broken index set aside (`IndexUnavailable`)."""
+        try:
+            yield
+        except IndexUnavailable:
+            raise
+        except Exception as error:
+            if not is_transient(error) and not self.check(folder):
+                raise IndexUnavailable("the search index was broken and is being rebuilt") from error
+            raise
 
     # ---- reading -----------------------------------------------------------------------
 
     def searcher(self):
         """A searcher on the newest commit, kept per thread while it is current."""
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
-                return self._current_searcher()
-            except (OSError, EmptyIndexError):
-                # A commit or a rebuild replaced files between listing and opening them.
-                self.close()
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
+        return self.reading()[1]
 
-    def _current_searcher(self):
-        folder = self.folder()
+    def reading(self) -> tuple[Path, object]:
+        """(folder, searcher) of the newest commit. A folder that will not open is checked and, when
+        broken, set aside: `IndexUnavailable`."""
+        failure: Exception | None = None
+        for attempt in range(OPEN_ATTEMPTS):
+            folder = self.folder()
+            try:
+                folder = self._current_format(folder)
+                return folder, self._current_searcher(folder)
+            except Exception as error:  # noqa: BLE001 - checked below
+                # A commit or a rebuild may have replaced files between listing and opening them.
+                self.close()
+                if is_transient(error):
+                    raise
+                failure = error
+                time.sleep(0.01 * (attempt + 1))
+        with self.guarded(folder):
+            raise failure
+
+    def _current_searcher(self, folder: Path):
         cached = getattr(self._local, "cached", None)
         if cached is not None:
             cached_folder, ix, searcher = cached
@@ -101,7 +207,10 @@ class SearchIndex:
         return searcher
 
     def position(self, searcher=None) -> int:
-        searcher = searcher or self.searcher()
+        if searcher is None:
+            folder, searcher = self.reading()
+            with self.guarded(folder):
+                return self.position(searcher)
         fields = searcher.document(id=TRACKING_ID)
         return int(fields["position"]) if fields else 0
 
@@ -118,13 +227,18 @@ class SearchIndex:
 
     @contextmanager
     def writer(self, folder: Path | None = None, **options):
-        ix = self.open(folder)
-        writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT, **options)
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
+        """A writer on `folder` (the link's by default); a broken index gives `IndexUnavailable`."""
+        linked = folder is None
+        folder = folder or self.folder()
+        with self.guarded(folder):
+            if linked:
+                folder = self._current_format(folder)
+            writer = self.open(folder).writer(timeout=WRITE_LOCK_TIMEOUT, **options)
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
 
     def apply(self, writer, states: dict[str, dict], position: int, *, fresh: bool = False) -> None:
         """Writes the examples' new states and the new position in the writer's one commit."""
@@ -148,11 +262,13 @@ class SearchIndex:
         return fields["state"] if fields else None
 
     def example_count(self) -> int:
-        searcher = self.searcher()
-        return searcher.doc_count() - (1 if searcher.document(id=TRACKING_ID) else 0)
+        folder, searcher = self.reading()
+        with self.guarded(folder):
+            return searcher.doc_count() - (1 if searcher.document(id=TRACKING_ID) else 0)
 
     def all_states(self) -> dict[str, dict]:
         """Every example's stored state (for comparing an index with a rebuild)."""
-        searcher = self.searcher()
-        return {fields["id"]: fields["state"]
-                for docnum, fields in searcher.reader().iter_docs() if fields.get("id") != TRACKING_ID}
+        folder, searcher = self.reading()
+        with self.guarded(folder):
+            return {fields["id"]: fields["state"]
+                    for docnum, fields in searcher.reader().iter_docs() if fields.get("id") != TRACKING_ID}

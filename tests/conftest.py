@@ -1,5 +1,7 @@
 """Fixtures: a real app on a real event store (SQLite, or PostgreSQL: see stores.py) in a temporary folder."""
 
+from datetime import timedelta
+
 import pytest
 
 from events.permissions import Actor
@@ -34,6 +36,16 @@ class World:
             assert response.status_code == 201, response.json
             self._tokens[username] = response.json["token"]
         return self._tokens[username]
+
+    def browser(self, username=None):
+        """A test client signed in to the pages with a real session (recorded as the sign-in page
+        records it, without the password's hashing)."""
+        client = self.app.test_client()
+        if username:
+            session_id, _ = self.wiki.start_session(self.wiki.get_account(username), timedelta(hours=8))
+            with client.session_transaction() as session:
+                session["username"], session["sid"] = username, session_id
+        return client
 
     def headers(self, username=None):
         return {"Authorization": f"Bearer {self.token(username)}"} if username else {}

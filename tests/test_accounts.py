@@ -87,7 +87,7 @@ def test_every_account_change_is_an_event_with_its_actor_visible_to_the_auditor(
     items = audit_events(world, aggregate=aggregate)
     assert [(i["type"].split(".")[-1], i["actor"]) for i in items] == [
         ("Created", "adam"), ("OrganisationChanged", "adam"), ("RoleChanged", "adam"), ("Disabled", "adam"),
-        ("Enabled", "adam"), ("PasswordChanged", "adam"), ("PasswordChanged", "kim")]
+        ("Enabled", "adam"), ("PasswordChanged", "adam"), ("SessionStarted", "kim"), ("PasswordChanged", "kim")]
     assert all(i["aggregate_id"] == aggregate for i in items)
     created, moved, role, disabled = items[0]["data"], items[1]["data"], items[2]["data"], items[3]["data"]
     assert (created["username"], created["role"], created["organisation"]) == ("kim", "member", "falu-kommun")

@@ -1,6 +1,8 @@
 """The tamper-evident audit trail: digest and verify (API and CLI) against a real SQLite store
 whose rows the tests alter behind the application's back, and the browsable event log."""
 
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -517,3 +519,196 @@ def test_digest_over_thousands_of_events(world, tmp_path):
     with store(world) as db:
         db.execute("DELETE FROM stored_events WHERE rowid=?", (before["position"] + 1234,))
     assert verify(world, first) == {"ok": False, "first_bad_position": before["position"] + 1234}
+
+
+# ---- malformed rows ------------------------------------------------------------------------
+
+def _verify_page(world, text="", client=None):
+    client = client or world.browser("gun")
+    page = client.get("/granskning/verifiera").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/granskning/verifiera", data={"csrf_token": token, "digest": text})
+
+
+def _malformations(world):
+    """Ways a stored row can hold the wrong types, as the store's own SQL allows them."""
+    if is_postgres(world.app.config["EVENT_STORE"]):
+        return {"state is NULL": "UPDATE stored_events SET state=NULL WHERE rowid=?",
+                "topic is NULL": "UPDATE stored_events SET topic=NULL WHERE rowid=?"}
+    return {"state is TEXT": "UPDATE stored_events SET state=CAST(state AS TEXT) WHERE rowid=?",
+            "state is NULL": "UPDATE stored_events SET state=NULL WHERE rowid=?",
+            "topic is NULL": "UPDATE stored_events SET topic=NULL WHERE rowid=?",
+            "topic is a BLOB": "UPDATE stored_events SET topic=CAST(topic AS BLOB) WHERE rowid=?",
+            "version is TEXT": "UPDATE stored_events SET originator_version='sju' WHERE rowid=?",
+            "aggregate id is no uuid": "UPDATE stored_events SET originator_id='inte-ett-uuid' WHERE rowid=?"}
+
+
+@pytest.mark.parametrize("kind", ["state is TEXT", "state is NULL", "topic is a BLOB", "topic is NULL",
+                                  "version is TEXT", "aggregate id is no uuid"])
+def test_a_row_of_the_wrong_type_is_reported_not_a_crash(world, fresh_app, kind):
+    populate(world)
+    browser = world.browser("gun")
+    d = digest(world)
+    statement = _malformations(world).get(kind)
+    if statement is None:
+        pytest.skip(f"the store's column types do not allow: {kind}")
+    position = d["position"] // 2
+    with store(world) as db:
+        db.execute(statement, (position,))
+    expected = {"ok": False, "first_bad_position": position}
+    assert verify(world) == expected
+    assert verify(world, d) == expected
+    for app in (world.app, fresh_app()):
+        result = cli_verify(app, d)
+        assert result.exit_code == 1, result.output
+        assert reported(result.output) == [position], result.output
+    assert world.api("GET", "/audit/digest", "gun").json == d
+    page = _verify_page(world, client=browser)
+    assert page.status_code == 200
+    assert f"Första felaktiga position: {position}." in page.get_data(as_text=True)
+
+
+def test_a_malformed_row_appended_to_the_store_is_reported_by_the_cli(world, fresh_app):
+    populate(world)
+    d = digest(world)
+    with store(world) as db:
+        if isinstance(db, PostgresStore):
+            db.execute("INSERT INTO stored_events (originator_id, originator_version, topic, state) "
+                       "VALUES (gen_random_uuid(), 1, 'events.people:Person.Registered', NULL)")
+        else:
+            db.execute("INSERT INTO stored_events (originator_id, originator_version, topic, state) "
+                       "VALUES ('inte-ett-uuid', 1, 'events.people:Person.Registered', 'text')")
+    other = fresh_app()
+    runner = other.test_cli_runner()
+    digest_after = runner.invoke(args=["audit", "digest"])
+    assert digest_after.exit_code == 0, digest_after.output
+    assert json.loads(digest_after.output)["position"] == d["position"] + 1
+    result = cli_verify(other, d)
+    assert result.exit_code == 1, result.output
+    assert reported(result.output) == [d["position"] + 1]
+
+
+# ---- what a digest can and cannot name -----------------------------------------------------
+
+def _alter(world, position):
+    """Changes one byte of a stored event, keeping its row well formed."""
+    state = row(world, position)[3]
+    altered = bytearray(state)
+    altered[len(altered) // 2] ^= 0x01
+    with store(world) as db:
+        db.execute("UPDATE stored_events SET state=? WHERE rowid=?", (bytes(altered), position))
+
+
+def _rebuild_kept_links(world):
+    """What someone who can write the data folder does after altering the store: recomputes
+    every link, so the kept chain agrees with the altered rows."""
+    with kept_links(world) as db:
+        db.execute("DELETE FROM links")
+    digest(world)
+
+
+def test_a_changed_row_is_named_while_the_kept_links_are_intact(world, fresh_app):
+    populate(world)
+    d = digest(world)
+    _alter(world, 5)
+    assert verify(world, d) == {"ok": False, "first_bad_position": 5}
+    result = cli_verify(fresh_app(), d)
+    assert result.exit_code == 1 and reported(result.output) == [5], result.output
+
+
+def test_when_the_links_were_recomputed_only_the_digest_disagrees_and_says_so(world, fresh_app):
+    populate(world)
+    d = digest(world)
+    _alter(world, 5)
+    _rebuild_kept_links(world)
+    assert verify(world) == {"ok": True}, "the chain alone cannot see a rewrite of both files"
+    assert verify(world, d) == {"ok": False, "first_bad_position": d["position"], "reason": "digest_mismatch",
+                                "digest_position": d["position"]}
+    for app in (world.app, fresh_app()):
+        result = cli_verify(app, d)
+        assert result.exit_code == 1, result.output
+        assert f"loggen stämmer inte längre med digesten tagen vid position {d['position']}" in result.output
+        assert "första felaktiga position" not in result.output
+    page = _verify_page(world, json.dumps(d)).get_data(as_text=True)
+    assert f"Loggen stämmer inte längre med digesten tagen vid position {d['position']}." in page
+
+
+def test_earlier_digests_bound_where_the_change_is(world, fresh_app, tmp_path):
+    early = digest(world)
+    populate(world)
+    middle = digest(world)
+    world.example("maja", title="Ett senare exempel")
+    late = digest(world)
+    assert early["position"] + 1 < middle["position"] < late["position"]
+    changed = early["position"] + 1
+    _alter(world, changed)
+    _rebuild_kept_links(world)
+
+    result = world.services.audit.verify([late, early, middle])
+    assert result == {"ok": False, "first_bad_position": middle["position"], "reason": "digest_mismatch",
+                      "digest_position": middle["position"], "unchanged_through": early["position"]}
+    cli = fresh_app().test_cli_runner().invoke(args=["audit", "verify", "--digest", json.dumps(late),
+                                                     "--digest", json.dumps(early), "--digest", json.dumps(middle)])
+    assert cli.exit_code == 1, cli.output
+    assert f"mellan position {changed} och {middle['position']}" in cli.output
+    kept = tmp_path / "digests.jsonl"
+    kept.write_text("".join(json.dumps(x) + "\n" for x in (early, middle, late)))
+    cli = fresh_app().test_cli_runner().invoke(args=["audit", "verify", "--digests", str(kept)])
+    assert cli.exit_code == 1 and f"mellan position {changed} och {middle['position']}" in cli.output
+    page = _verify_page(world, "\n".join(json.dumps(x) for x in (early, middle, late))).get_data(as_text=True)
+    assert f"mellan position {changed} och {middle['position']}" in page
+    # a change after every digest is no change to them
+    assert world.services.audit.verify([early]) == {"ok": True}
+
+
+def test_verify_with_a_malformed_digest_list_is_a_usage_error(world):
+    populate(world)
+    d = digest(world)
+    runner = world.app.test_cli_runner()
+    for bad in ('{"position": 3}', '[1, 2]', '{"position": -1, "sha256": "' + "0" * 64 + '"}',
+                '{"position": 1e999, "sha256": "' + "0" * 64 + '"}'):
+        result = runner.invoke(args=["audit", "verify", "--digest", json.dumps(d), "--digest", bad])
+        assert result.exit_code == 2, (bad, result.output)
+    for text in ('{"position": 3}', "[1, 2]", json.dumps(d) + "\ninte json", '{"position": 1e999, "sha256": "x"}'):
+        assert _verify_page(world, text).status_code == 400, text
+
+
+# ---- spreadsheet formulas in the CSV export ------------------------------------------------
+
+FORMULAS = {"name": '=HYPERLINK("http://x","y")', "email": "=cmd@example.se", "phone": "+46 70 123 45 67",
+            "title": "@SUM(1)"}
+
+
+def test_the_csv_export_neutralises_cells_that_start_a_formula(world):
+    response = world.api("POST", "/membership-requests", "maja", json={
+        "organisation": world.falun, "changes": [
+            {"action": "appoint", "role": "representative", "from": "2020-01-01", "person": FORMULAS},
+            {"action": "appoint", "role": "substitute", "from": "2020-01-01",
+             "person": {"name": "-2+3", "email": "", "phone": "", "title": "Vanlig titel"}}]})
+    assert response.status_code == 201, response.json
+    assert world.api("POST", f"/membership-requests/{response.json['id']}/approve", "eva").status_code == 200
+
+    api = world.api("GET", "/audit/export?what=membership&format=csv", "gun").get_data(as_text=True)
+    page = world.browser("gun").get("/register/export.csv").get_data(as_text=True)
+    cli = world.app.test_cli_runner().invoke(args=["audit", "export", "--format", "csv"])
+    assert cli.exit_code == 0, cli.output
+    for text in (api, page, cli.stdout):
+        rows = {row["role"]: row for row in csv.DictReader(io.StringIO(text))}
+        first, second = rows["representative"], rows["substitute"]
+        assert {k: first[k] for k in FORMULAS} == {k: "'" + v for k, v in FORMULAS.items()}
+        assert second["name"] == "'-2+3" and second["title"] == "Vanlig titel"
+        assert first["from"] == "2020-01-01" and first["organisation"] == world.falun
+        for row in rows.values():
+            for value in row.values():
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+    jsonl = world.api("GET", "/audit/export?what=membership&format=jsonl", "gun").get_data(as_text=True)
+    lines = {line["role"]: line for line in map(json.loads, jsonl.splitlines())}
+    assert {k: lines["representative"][k] for k in FORMULAS} == FORMULAS
+    assert lines["substitute"]["name"] == "-2+3"
+
+
+def test_csv_cells_starting_with_tab_or_carriage_return_are_neutralised_too():
+    from wiki.audit_export import csv_cell
+    assert [csv_cell(v) for v in ("\tx", "\rx", "=1", "+1", "-1", "@x", "a=1", "", None, 7)] == [
+        "'\tx", "'\rx", "'=1", "'+1", "'-1", "'@x", "a=1", "", "", "7"]

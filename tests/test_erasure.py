@@ -4,9 +4,11 @@ and afterwards the person's data is readable nowhere and held by no file in the 
 import base64
 import json
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
+from events.membership import MembershipRequest
 from stores import make_app
 from tests.test_pages import sign_in
 
@@ -67,8 +69,8 @@ def needles_for(key: bytes) -> list[bytes]:
     return texts + [key, key.hex().encode(), base64.b64encode(key)]
 
 
-def test_personal_data_is_sealed_in_the_log(world):
-    person_id, _ = appoint_zelda(world)
+def stored_log(world) -> bytes:
+    """The event log as stored: the bytes of `events.sqlite`, or the PostgreSQL table's rows."""
     store = world.app.config["EVENT_STORE"]
     if store.startswith("postgres"):
         import psycopg
@@ -77,8 +79,13 @@ def test_personal_data_is_sealed_in_the_log(world):
             rows = connection.execute(f"SELECT topic, state FROM {schema}.wiki_events").fetchall()
         log = b"".join(topic.encode() + bytes(state) for topic, state in rows)
         assert b"Person" in log
-    else:
-        log = b"".join(p.read_bytes() for p in Path(world.app.config["DATA_DIR"]).glob("events.sqlite*"))
+        return log
+    return b"".join(p.read_bytes() for p in Path(world.app.config["DATA_DIR"]).glob("events.sqlite*"))
+
+
+def test_personal_data_is_sealed_in_the_log(world):
+    person_id, _ = appoint_zelda(world)
+    log = stored_log(world)
     for secret in (NAME, EMAIL, PHONE, TITLE):
         assert secret.encode() not in log and json.dumps(secret).encode() not in log
     event = world.api("GET", f"/audit/events?aggregate={person_id}", "gun").json["items"][0]
@@ -233,3 +240,127 @@ def test_a_pending_form_that_appoints_an_erased_person_cannot_be_approved(world)
     assert approve.status_code == 409 and approve.json["error"]["code"] == "erased"
     assert world.api("POST", f"/membership-requests/{request_id}/reject", "eva",
                      json={"reason": "Personen är raderad"}).status_code == 200
+
+
+# ---- a form's note: sealed with the keys of the people the form names --------------------------
+
+NOTE = f"{NAME} ({EMAIL}) tar över efter Blåbärsmötet."
+ERASED_NOTE = "(anteckningen raderad)"
+YNGVE = {"name": "Yngve Plommonsson", "email": "yngve.plommonsson@example.se", "phone": "070-111 22 33",
+         "title": "Rektor"}
+
+
+def zelda_appointed(role="substitute", start="2024-03-01") -> dict:
+    return {"action": "appoint", "role": role, "from": start,
+            "person": {"name": NAME, "email": EMAIL, "phone": PHONE, "title": TITLE}}
+
+
+def submitted_form(world, note: str, *changes) -> str:
+    response = world.api("POST", "/membership-requests", "maja",
+                         json={"organisation": world.falun, "note": note, "changes": list(changes)})
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def note_of(world, request_id: str) -> str:
+    return world.api("GET", f"/membership-requests/{request_id}", "eva").json["note"]
+
+
+def test_a_note_naming_the_person_is_erased_with_them(world):
+    request_id = submitted_form(world, NOTE, zelda_appointed())
+    person_id = world.api("GET", f"/membership-requests/{request_id}", "eva").json["changes"][0]["person_id"]
+    assert world.api("POST", f"/membership-requests/{request_id}/approve", "eva").status_code == 200
+    key = world.wiki.person_keys.get(person_id)
+    data_dir = Path(world.app.config["DATA_DIR"])
+
+    # before: the note reads back as written, but the log and the audit view hold it sealed only
+    assert note_of(world, request_id) == NOTE
+    assert [item["note"] for item in world.api("GET", "/membership-requests", "maja").json["items"]] == [NOTE]
+    sign_in(world.client, "adam")
+    assert "Blåbärsmötet" in world.client.get("/blanketter?status=approved").get_data(as_text=True)
+    submitted = world.api("GET", f"/audit/events?aggregate={request_id}", "gun").json["items"][0]
+    assert submitted["type"] == "MembershipRequest.Submitted"
+    assert submitted["data"]["note"]["people"] == [person_id] and submitted["data"]["note"]["sealed"]
+    log = stored_log(world)
+    for secret in (NAME, EMAIL, "Blåbärsmötet"):
+        assert secret not in json.dumps(submitted, ensure_ascii=False)
+        assert secret.encode() not in log and json.dumps(secret).encode()[1:-1] not in log
+    assert b"Bl\xc3\xa5b\xc3\xa4rsm\xc3\xb6tet" in (data_dir / "pages.sqlite").read_bytes() + b"".join(
+        p.read_bytes() for p in data_dir.glob("pages.sqlite-wal"))  # the scan sees the read model's copy
+
+    assert world.api("POST", f"/people/{person_id}/erase", "adam").status_code == 200
+
+    assert note_of(world, request_id) == ERASED_NOTE
+    readable = everything_readable(world, person_id) + world.client.get("/blanketter?status=approved").get_data(
+        as_text=True) + world.api("GET", f"/audit/events?aggregate={request_id}", "gun").get_data(as_text=True)
+    for secret in (*SECRETS, "Blåbärsmötet"):
+        assert secret not in readable and json.dumps(secret) not in readable, secret
+    assert ERASED_NOTE in world.client.get("/blanketter?status=approved").get_data(as_text=True)
+    world.client.get("/sprak/en?next=/")
+    english = world.client.get("/blanketter?status=approved").get_data(as_text=True)
+    assert "(note erased)" in english and ERASED_NOTE not in english
+    assert files_holding(data_dir, needles_for(key) + ["Blåbärsmötet".encode()]) == []
+    log = stored_log(world)
+    assert NAME.encode() not in log and EMAIL.encode() not in log
+
+    result = world.app.test_cli_runner().invoke(args=["db", "rebuild-pages"])
+    assert result.exit_code == 0, result.output
+    assert note_of(world, request_id) == ERASED_NOTE
+
+
+@pytest.mark.parametrize("erased", ["ending", "appointed"])
+def test_erasing_either_person_a_note_names_erases_it(world, erased):
+    """Zelda's term ends and Yngve's starts on one form: its note is gone once either is erased."""
+    zelda_id, _ = appoint_zelda(world)
+    note = f"{NAME} slutar; {YNGVE['name']} ({YNGVE['email']}) tar över. Lingonkod 4471."
+    request_id = submitted_form(world, note, {"action": "end", "role": "substitute", "person_id": zelda_id,
+                                              "on": "2024-12-31"},
+                                {"action": "appoint", "role": "substitute", "from": "2025-01-01", "person": YNGVE})
+    yngve_id = world.api("GET", f"/membership-requests/{request_id}", "eva").json["changes"][1]["person_id"]
+    assert note_of(world, request_id) == note
+    sealed = world.api("GET", f"/audit/events?aggregate={request_id}", "gun").json["items"][0]["data"]["note"]
+    assert sealed["people"] == [zelda_id, yngve_id]
+
+    erased_id, kept_id = (zelda_id, yngve_id) if erased == "ending" else (yngve_id, zelda_id)
+    assert world.api("POST", f"/people/{erased_id}/erase", "adam").status_code == 200
+
+    assert note_of(world, request_id) == ERASED_NOTE
+    assert world.api("GET", f"/people/{kept_id}", "eva").json["erased"] is False
+    data_dir = Path(world.app.config["DATA_DIR"])
+    erased_email = EMAIL if erased == "ending" else YNGVE["email"]
+    assert files_holding(data_dir, [b"Lingonkod 4471", erased_email.encode()]) == []
+    assert b"Lingonkod" not in stored_log(world)
+
+
+def test_a_note_on_a_form_naming_an_erased_person_is_refused(world):
+    zelda_id, _ = appoint_zelda(world)
+    assert world.api("POST", f"/people/{zelda_id}/erase", "adam").status_code == 200
+    before = world.wiki.position()
+    ending = {"action": "end", "role": "substitute", "person_id": zelda_id, "on": "2024-12-31"}
+    refused = world.api("POST", "/membership-requests", "maja",
+                        json={"organisation": world.falun, "note": f"{NAME} slutar", "changes": [ending]})
+    assert refused.status_code == 400 and refused.json["error"]["field"] == "note", refused.json
+    assert world.wiki.position() == before
+    assert world.api("POST", "/membership-requests", "maja",
+                     json={"organisation": world.falun, "note": "", "changes": [ending]}).status_code == 201
+
+
+def test_a_plain_note_recorded_before_notes_were_sealed_loads_and_leaves_the_read_model_on_erasure(world):
+    """Old `Submitted` events carry the note as a plain str: it still reads, the form can be
+    approved, and erasing the person it names overwrites the read model's copy."""
+    person = world.wiki.new_person({"name": NAME, "email": EMAIL, "phone": PHONE, "title": TITLE}, "maja")
+    request = MembershipRequest(id=uuid4(), organisation=world.falun, note=f"Gammal anteckning om {NAME}",
+                                changes=[{"action": "appoint", "role": "substitute", "person_id": str(person.id),
+                                          "from": "2024-03-01"}], actor="maja")
+    world.wiki.save(person, request)
+    request_id, person_id = str(request.id), str(person.id)
+    assert note_of(world, request_id) == f"Gammal anteckning om {NAME}"
+    assert world.api("POST", f"/membership-requests/{request_id}/approve", "eva").status_code == 200
+
+    assert world.api("POST", f"/people/{person_id}/erase", "adam").status_code == 200
+    assert note_of(world, request_id) == ERASED_NOTE
+    holding = files_holding(Path(world.app.config["DATA_DIR"]), [b"Gammal anteckning"])
+    assert all(name.startswith("events.sqlite") for name, _ in holding)  # only the log, which can't change
+    result = world.app.test_cli_runner().invoke(args=["db", "rebuild-pages"])
+    assert result.exit_code == 0, result.output
+    assert note_of(world, request_id) == ERASED_NOTE

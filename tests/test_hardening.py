@@ -33,11 +33,7 @@ def csrf_token(client) -> str:
 
 
 def signed_in(world, username):
-    client = world.app.test_client()
-    if username:
-        with client.session_transaction() as session:
-            session["username"] = username
-    return client
+    return world.browser(username)
 
 
 # ---- sign-in throttling ----------------------------------------------------------------------------
@@ -193,6 +189,7 @@ def assert_security_headers(response, label):
     assert "'unsafe-inline'" not in scripts and "*" not in scripts, f"{label}: {csp}"
     assert "'unsafe-inline'" not in directives.get("script-src-elem", []), f"{label}: {csp}"
     assert directives.get("frame-ancestors") == ["'none'"], f"{label}: {csp}"
+    assert directives.get("img-src") == ["'self'", "data:"], f"{label}: images from the wiki itself only: {csp}"
     assert response.headers.get("X-Content-Type-Options") == "nosniff", label
     assert response.headers.get("Referrer-Policy") in (
         "no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"), label

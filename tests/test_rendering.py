@@ -194,3 +194,161 @@ def test_api_link_to_an_example_created_later_stops_being_missing(world):
     assert world.api("POST", f"/examples/{later}/publish", "maja").json["slug"] == "senare-exempel"
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         "/exempel/senare-exempel": "wikilink"}
+
+
+# ---- images only from the wiki itself ----------------------------------------------------------
+
+OUTSIDE_IMAGES = [
+    "![p](https://tracker.example/p.png)",
+    "![p](http://tracker.example/p.png)",
+    "![p](//tracker.example/p.png)",
+    "![p][r]\n\n[r]: https://tracker.example/p.png",
+    '<img alt="p" src="https://tracker.example/p.png">',
+    '<img alt="p" src="http://tracker.example/p.png">',
+    '<img alt="p" src="//tracker.example/p.png">',
+    '<img alt="p" src="/\\tracker.example/p.png">',
+    '<img alt="p" src=" https://tracker.example/p.png">',
+    '<img alt="p" src="&#104;ttps://tracker.example/p.png">',
+    '<IMG ALT="p" SRC="HTTPS://TRACKER.EXAMPLE/P.PNG">',
+    '<img alt="p" src="tracker.png">',
+    "![p](data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=)",
+    '<img alt="p" src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '<img alt="p" src="data:text/html;base64,PHNjcmlwdD4=">',
+    '<image alt="p" src="https://tracker.example/p.png">',
+    "[![p](https://tracker.example/p.png)](https://example.se/)",
+    "[[annat|![p](https://tracker.example/p.png)]]",
+    "| a |\n|---|\n| ![p](https://tracker.example/p.png) |",
+]
+URL_LOADING = {"src", "srcset", "href", "xlink:href", "poster", "background", "data", "ping", "style", "lowsrc",
+               "dynsrc", "imagesrcset"}
+
+
+def loads_from_outside(html: str) -> list:
+    """Elements that would make a browser fetch from another site (links to follow aside)."""
+    found = []
+    for tag, attrs in elements(html):
+        for name, value in attrs.items():
+            if tag == "a" and name == "href":
+                continue
+            if name in URL_LOADING and not (tag == "img" and name == "src" and (
+                    re.fullmatch(r"/(?![/\\])[^\x00-\x20\\]*", value or "")
+                    or re.match(r"data:image/(png|jpeg|gif|webp)[;,]", value or ""))):
+                found.append((tag, name, value))
+    return found
+
+
+@pytest.mark.parametrize("source", OUTSIDE_IMAGES)
+def test_outside_images_are_removed_and_the_reader_told(source):
+    html = render_markdown(source).html
+    assert_safe(html)
+    assert loads_from_outside(html) == [], html
+    assert "tracker" not in html.lower() and "<img" not in html, html
+    assert '<span class="external-image-removed">[Extern bild borttagen: p]</span>' in html, html
+
+
+@pytest.mark.parametrize("source", [
+    '<img src="/bilagor/a.png" srcset="https://tracker.example/p.png 2x">',
+    '<p style="background:url(https://tracker.example/p.png)">stil</p>',
+    '<div style="background-image: url(//tracker.example/p.png)">stil</div>',
+    "<style>p { background: url(https://tracker.example/p.png) }</style>",
+    '<svg><image href="https://tracker.example/p.png"/></svg>',
+    'text <svg><image xlink:href="https://tracker.example/p.png"/></svg> text',
+    '<picture><source srcset="https://tracker.example/p.png"><img src="/bilagor/a.png"></picture>',
+    '<video poster="https://tracker.example/p.png"><source src="https://tracker.example/v.mp4"></video>',
+    '<audio src="https://tracker.example/a.mp3"></audio>',
+    '<input type="image" src="https://tracker.example/p.png">',
+    '<table background="https://tracker.example/p.png"><tr><td>x</td></tr></table>',
+    '<a href="https://example.se/" ping="https://tracker.example/p">länk</a>',
+    '<object data="https://tracker.example/p.svg"></object>',
+    '<link rel="stylesheet" href="https://tracker.example/p.css">',
+])
+def test_no_attribute_or_element_loads_from_outside(source):
+    html = render_markdown(source).html
+    assert loads_from_outside(html) == [], html
+    assert "tracker" not in html.lower(), html
+    assert not {tag for tag, _ in elements(html)} & {"svg", "image", "picture", "source", "video", "audio",
+                                                        "input", "style", "object", "link"}, html
+
+
+def test_wiki_images_and_small_data_images_stay():
+    png = "data:image/png;base64," + "iVBORw0KGgo" * 10
+    html = render_markdown(f'![Logga](/bilagor/logga.png) ![Punkt]({png})\n\n<img src="/bilagor/b.webp" alt="B">').html
+    images = [attrs for tag, attrs in elements(html) if tag == "img"]
+    assert images == [{"alt": "Logga", "src": "/bilagor/logga.png"}, {"alt": "Punkt", "src": png},
+                      {"src": "/bilagor/b.webp", "alt": "B"}]
+    assert "external-image-removed" not in html
+    for kind in ("jpeg", "gif", "webp"):
+        assert f'src="data:image/{kind};base64,AAAA"' in render_markdown(f"![x](data:image/{kind};base64,AAAA)").html
+
+
+def test_a_large_data_image_is_removed():
+    small = "data:image/png;base64," + "A" * (64 * 1024 - 22)
+    assert f'src="{small}"' in render_markdown(f"![stor]({small})").html
+    html = render_markdown(f"![stor]({small}AAAA)").html
+    assert "<img" not in html and "[Extern bild borttagen: stor]" in html
+
+
+def test_the_marker_escapes_the_alt_text():
+    html = render_markdown('<img alt="&lt;b&gt;fet&lt;/b&gt; &quot;x&quot;" src="https://tracker.example/p">').html
+    assert "<b>" not in html and "&lt;b&gt;fet&lt;/b&gt;" in html
+    assert "[Extern bild borttagen]" in render_markdown("![](https://tracker.example/p.png)").html
+
+
+def test_outside_links_get_rel_and_wiki_links_do_not():
+    html = render_markdown("[ute](https://example.se/a) [post](mailto:a@b.se) [skydd](//example.se/b) "
+                           "[inne](/exempel/annat) [rubrik](#bakgrund) [[Annat exempel]] "
+                           '<a href="https://example.se/c" rel="opener">c</a>').html
+    anchors = [attrs for tag, attrs in elements(html) if tag == "a"]
+    assert anchors == [
+        {"href": "https://example.se/a", "rel": "noopener noreferrer nofollow"},
+        {"href": "mailto:a@b.se", "rel": "noopener noreferrer nofollow"},
+        {"href": "//example.se/b", "rel": "noopener noreferrer nofollow"},
+        {"href": "/exempel/annat"},
+        {"href": "#bakgrund"},
+        {"class": "wikilink", "href": "/exempel/annat-exempel"},
+        {"href": "https://example.se/c", "rel": "noopener noreferrer nofollow"},
+    ]
+
+
+def test_api_and_pages_remove_outside_images_and_translate_the_marker(world):
+    slug = world.example("maja", body="![Logga](https://tracker.example/p.png) och ![Egen](/bilagor/a.png)")
+    html = world.api("GET", f"/examples/{slug}", "maja").json["html"]
+    assert "tracker" not in html and "[Extern bild borttagen: Logga]" in html and 'src="/bilagor/a.png"' in html
+    client = world.browser("maja")
+    page = client.get(f"/exempel/{slug}")
+    assert page.status_code == 200
+    assert "tracker" not in page.get_data(as_text=True)
+    assert "[Extern bild borttagen: Logga]" in page.get_data(as_text=True)
+    assert "img-src 'self' data:;" in page.headers["Content-Security-Policy"] + ";"
+    client.get("/sprak/en?next=/")
+    english = client.get(f"/exempel/{slug}").get_data(as_text=True)
+    assert "[Outside image removed: Logga]" in english and "Extern bild" not in english
+    assert world.api("GET", f"/examples/{slug}", "maja").json["html"] == html, "the API stays Swedish"
+
+
+# ---- [[...]] that is not a title ------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, text", [
+    ('[["><script>alert(3)</script>]]', '[["&gt;&lt;script&gt;alert(3)&lt;/script&gt;]]'),
+    ("[[<b>fet</b>|text]]", "[[&lt;b&gt;fet&lt;/b&gt;|text]]"),
+    ('[[x" onmouseover="alert(1)]]', '[[x" onmouseover="alert(1)]]'),
+    ("[[a\\*b]]", "[[a*b]]"),
+    ("[[`kod`]]", "[[kod]]"),
+    ("[[a &amp; b]]", "[[a &amp; b]]"),
+    ("[[<https://example.se>]]", "[[https://example.se]]"),
+    ("[[{{x}}]]", "[[{{x}}]]"),
+    ("[[---]]", "[[---]]"),
+])
+def test_a_wikilink_to_no_title_is_plain_text(source, text):
+    rendered = render_markdown(f"Se {source} här.")
+    assert rendered.links == []
+    assert not [tag for tag, _ in elements(rendered.html) if tag != "p"], rendered.html
+    assert rendered.html == f"<p>Se {text} här.</p>"
+    assert "klzzwxh" not in rendered.html and "wzxhzdk" not in rendered.html
+
+
+def test_wikilinks_to_titles_with_punctuation():
+    rendered = render_markdown("[[Vad gör vi? Våld & hälsa (2020)]] och [[Kvinnor’s röst: del 2, “nu”|läs]]")
+    assert rendered.links == ["vad-gor-vi-vald-halsa-2020", "kvinnor-s-rost-del-2-nu"]
+    anchors = [attrs for tag, attrs in elements(rendered.html) if tag == "a"]
+    assert all(a["class"] == "wikilink" and "rel" not in a for a in anchors)

@@ -342,11 +342,7 @@ def outcome(response, method: str, redirects: bool = False) -> str:
 
 
 def page_client(world, role):
-    client = world.app.test_client()
-    if USERS[role]:
-        with client.session_transaction() as session:
-            session["username"] = USERS[role]
-    return client
+    return world.browser(USERS[role])
 
 
 def csrf_token_of(client) -> str:

@@ -109,7 +109,34 @@ VECTORS = [
     "```\n<script>alert(1)</script>\n```",
     "${alert(1)}`${alert(1)}`",
     "{{constructor.constructor('alert(1)')()}}",
+    # wikilinks whose target is markup (Python-Markdown's placeholders must not leak)
+    '[["><script>alert(3)</script>]]',
+    "[[<b>x</b>|y]] [[a\\*b]] [[`kod`]]",
+    # images from other sites (they would track readers): every form
+    "![p](https://t.example/p.png)",
+    '<img src="https://t.example/p.png">',
+    '<img src="http://t.example/p.png" alt="p">',
+    '<img src="//t.example/p.png">',
+    '<img src="/\\t.example/p.png">',
+    '<img src=" https://t.example/p.png">',
+    '<IMG SRC="HTTPS://T.EXAMPLE/P.PNG">',
+    "![p][r]\n\n[r]: https://t.example/p.png",
+    "[![p](https://t.example/p.png)](https://t.example/)",
+    '<img src=/a.png srcset="https://t.example/p.png 2x">',
+    '<p style="background:url(https://t.example/p.png)">s</p>',
+    '<svg><image href="https://t.example/p.png"/></svg>',
+    '<svg><image xlink:href="//t.example/p.png"/></svg>',
+    "<picture><source srcset=//t.example/p><img src=/a></picture>",
+    "![s](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    "<video poster=https://t.example/p.png>",
+    "<input type=image src=https://t.example/p.png>",
+    "<a href=/x ping=https://t.example/p>x</a>",
+    "<table background=https://t.example/p.png>",
 ]
+# The vectors whose only image is an outside one (a marker stands in its place).
+OUTSIDE_IMAGES = [v for v in VECTORS if ("t.example/p" in v.lower() or "data:image/svg" in v)
+                  and ("<img" in v.lower() or "![" in v) and "src=/a" not in v]
 
 MARKERS = ["zqx" + a + b for a in string.ascii_lowercase for b in string.ascii_lowercase][:len(VECTORS)]
 
@@ -129,6 +156,12 @@ DANGEROUS_TAGS = {
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
                   "srcset", "codebase", "dynsrc", "lowsrc", "ping", "cite", "longdesc", "usemap", "manifest"}
+# Attributes whose URL a browser fetches by itself, without the reader following a link; those
+# that hold lists of URLs or only serve to notify a site count wherever they point.
+LOADING_ATTRIBUTES = {"src", "poster", "background", "data", "lowsrc", "dynsrc", "codebase", "manifest"}
+ALWAYS_LOADING = {"srcset", "imagesrcset", "ping"}
+SVG_LOADING = {"image", "use", "feimage"}
+LOADED_LINKS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "apple-touch-icon"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_ELEMENTS = {"feed", "id", "title", "updated", "link", "author", "name", "entry", "summary", "subtitle",
                  "uri", "email", "published", "category", "generator", "rights", "contributor", "icon", "logo"}
@@ -171,6 +204,10 @@ def dangerous_url(tag, name, value) -> bool:
     return False
 
 
+# The pages' own scripts: files of the site (the CSP allows script-src 'self' only).
+SITE_SCRIPT = re.compile(r'<script src="/static/[\w-]+\.js" defer></script>')
+
+
 def executable_markup(html: str, *, allowed_tags=None, legit=frozenset(), slug=None) -> list[str]:
     """What in `html` a browser would run or that lets input take over the page.
 
@@ -178,7 +215,7 @@ def executable_markup(html: str, *, allowed_tags=None, legit=frozenset(), slug=N
     element is a finding; without it (whole pages) the DANGEROUS_TAGS are, unless the page
     itself has them (`legit`: signatures of the page's own elements)."""
     found = []
-    if re.search(r"<\s*script", html, re.IGNORECASE):
+    if re.search(r"<\s*script", html if allowed_tags is not None else SITE_SCRIPT.sub("", html), re.IGNORECASE):
         found.append("a <script")
     for tag, attrs in elements(html):
         for name, value in attrs:
@@ -196,6 +233,49 @@ def executable_markup(html: str, *, allowed_tags=None, legit=frozenset(), slug=N
         elif tag in DANGEROUS_TAGS and signature(tag, attrs, slug) not in legit:
             found.append(f"<{tag} {attrs}>")
     return found
+
+
+def off_site(url: str | None) -> bool:
+    """Whether a browser would fetch `url` from another site: the same squeezing as
+    `dangerous_url`, then anything with a scheme (but small raster data: images) or two leading
+    slashes, backslashes counting as slashes."""
+    squeezed = re.sub(r"[\t\n\r]", "", (url or "").strip("".join(map(chr, range(0x21))))).lower()
+    if re.match(r"data:image/(png|gif|jpeg|webp)[;,]", squeezed):
+        return False
+    return bool(re.match(r"[a-z][a-z0-9+.\-]*:", squeezed) or re.match(r"[/\\]{2}", squeezed))
+
+
+def outside_loads(html: str) -> list[str]:
+    """What in `html` makes a browser fetch from another site (images that track readers), and
+    Python-Markdown placeholders that leaked. Links the reader may follow are not fetches."""
+    found = []
+    if re.search(r"klzzwxh|wzxhzdk|[\x02\x03]", html):
+        found.append("a Markdown placeholder")
+    for tag, attrs in elements(html):
+        for name, value in attrs:
+            if (name in ALWAYS_LOADING or (name in LOADING_ATTRIBUTES and off_site(value))
+                    or (tag in SVG_LOADING and name in ("href", "xlink:href") and off_site(value))
+                    or (name == "style" and re.search(r"url\s*\(|image-set|@import", value or "", re.I))):
+                found.append(f"<{tag} {name}={value!r}>")
+        rel = set((dict(attrs).get("rel") or "").lower().split())
+        if tag == "link" and rel & LOADED_LINKS and off_site(dict(attrs).get("href")):
+            found.append(f"<link {attrs}>")
+    return found
+
+
+def test_the_outside_checker_finds_every_fetch_from_another_site():
+    for html in ('<img src="https://t.example/p.png">', '<img src="http://t/p">', '<img src="//t/p">',
+                 '<img src="/\\t/p">', '<img src=" HTTPS://t/p">', '<img src="/a" srcset="https://t/p 2x">',
+                 '<img src="/a" srcset="/b 2x">', '<picture><source srcset="https://t/p"></picture>',
+                 '<svg><image href="https://t/p"/></svg>', '<svg><image xlink:href="//t/p"/></svg>',
+                 '<video poster="https://t/p">', '<input type="image" src="https://t/p">',
+                 '<table background="https://t/p">', '<a href="/x" ping="https://t/p">x</a>',
+                 '<p style="background:url(https://t/p)">', '<link rel="stylesheet" href="https://t/p.css">',
+                 '<img src="data:image/svg+xml;base64,PHN2Zz4=">', '<a href="/exempel/klzzwxh-0013">x</a>'):
+        assert outside_loads(html), html
+    assert outside_loads('<img src="/bilagor/a.png" alt="a"> <img src="data:image/png;base64,AAAA"> '
+                         '<a href="https://example.se/">x</a> <link rel="alternate" href="https://x/feed">'
+                         '<link rel="stylesheet" href="/static/site.css"><script src="/static/x.js"></script>') == []
 
 
 def test_the_checker_finds_executable_markup():
@@ -298,10 +378,7 @@ def corpus(tmp_path_factory):
 
 
 def _client(world, username):
-    client = world.app.test_client()
-    with client.session_transaction() as session:
-        session["username"] = username
-    return client
+    return world.browser(username)
 
 
 def _page_urls(slug, marker):
@@ -339,7 +416,7 @@ def test_api_html_has_no_executable_markup(corpus):
     for slug, vector in zip(corpus.slugs + [corpus.all_in_one], VECTORS + ["(all)"]):
         for username in (None, "maja"):
             example = world.api("GET", f"/examples/{slug}", username).json
-            found = executable_markup(example["html"], allowed_tags=TEXT_TAGS)
+            found = executable_markup(example["html"], allowed_tags=TEXT_TAGS) + outside_loads(example["html"])
             if found:
                 problems.append(f"{vector!r}: API html of {slug}: {found}")
     assert not problems, "\n".join(problems)
@@ -356,7 +433,7 @@ def test_search_snippets_have_no_markup_but_mark(corpus):
         snippet = hits[slug]["snippet"]
         assert "<mark>" in snippet, snippet
         for hit in hits.values():
-            found = executable_markup(hit["snippet"], allowed_tags={"mark"})
+            found = executable_markup(hit["snippet"], allowed_tags={"mark"}) + outside_loads(hit["snippet"])
             if found:
                 problems.append(f"{vector!r}: snippet {hit['snippet']!r}: {found}")
     # and every snippet of a broad search, as an admin who sees everything
@@ -364,7 +441,7 @@ def test_search_snippets_have_no_markup_but_mark(corpus):
         response = world.api("GET", f"/search?q=zqx*&per_page=50&page={page}", "adam")
         assert response.status_code == 200, response.json
         for hit in response.json["hits"]:
-            found = executable_markup(hit["snippet"], allowed_tags={"mark"})
+            found = executable_markup(hit["snippet"], allowed_tags={"mark"}) + outside_loads(hit["snippet"])
             if found:
                 problems.append(f"snippet {hit['snippet']!r}: {found}")
     assert not problems, "\n".join(problems)
@@ -375,7 +452,7 @@ def _page_problems(corpus, client, url, slug=None) -> list[str]:
     if response.status_code != 200:
         return [f"{url}: status {response.status_code}"]
     html = response.get_data(as_text=True)
-    return [f"{url}: {f}" for f in executable_markup(html, legit=corpus.legit, slug=slug)]
+    return [f"{url}: {f}" for f in executable_markup(html, legit=corpus.legit, slug=slug) + outside_loads(html)]
 
 
 def test_example_pages_have_no_executable_markup(corpus):
@@ -406,7 +483,8 @@ def test_lists_search_and_changes_pages_have_no_executable_markup(corpus):
     problems += _page_problems(corpus, anonymous, "/sok?q=zqx*&target_group=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
     for response in corpus.change_pages:
         assert response.status_code == 200
-        problems += [f"/andringar: {f}" for f in executable_markup(response.get_data(as_text=True), legit=corpus.legit)]
+        html = response.get_data(as_text=True)
+        problems += [f"/andringar: {f}" for f in executable_markup(html, legit=corpus.legit) + outside_loads(html)]
     problems += _page_problems(corpus, anonymous, "/andringar")
     assert not problems, "\n".join(problems)
 
@@ -425,6 +503,8 @@ def test_atom_feed_has_no_executable_markup(corpus):
         xml = response.get_data(as_text=True)
         if re.search(r"<\s*script", xml, re.IGNORECASE):
             problems.append("a <script in the feed")
+        if re.search(r"klzzwxh|wzxhzdk", xml):
+            problems.append("a Markdown placeholder in the feed")
         root = ET.fromstring(xml)
         assert root.tag == ATOM + "feed"
         for element in root.iter():
@@ -435,7 +515,7 @@ def test_atom_feed_has_no_executable_markup(corpus):
             if name in ("title", "summary", "subtitle", "rights"):
                 kind = element.get("type", "text")
                 if kind != "text":
-                    found = executable_markup(element.text or "", allowed_tags=set())
+                    found = executable_markup(element.text or "", allowed_tags=set()) + outside_loads(element.text or "")
                     if found or kind == "xhtml":
                         problems.append(f"<{name} type={kind}>: {found}")
                 if name == "title":
@@ -448,6 +528,28 @@ def test_atom_feed_has_no_executable_markup(corpus):
     assert not problems, "\n".join(problems)
     assert any("<script>alert(1)</script>" in title for title in seen_titles), \
         "the feed's titles should carry the vectors as text"
+
+
+def test_outside_images_are_replaced_by_a_marker(corpus):
+    """The reader is told where an outside image was left out; the API keeps the source as written."""
+    assert len(OUTSIDE_IMAGES) >= 10
+    world = corpus.world
+    for slug, vector in zip(corpus.slugs, VECTORS):
+        if vector in OUTSIDE_IMAGES:
+            example = world.api("GET", f"/examples/{slug}").json
+            assert norm(vector) in norm(example["body"])
+            assert '<span class="external-image-removed">[Extern bild borttagen' in example["html"], vector
+            page = world.client.get(f"/exempel/{slug}").get_data(as_text=True)
+            assert "[Extern bild borttagen" in page, vector
+
+
+def test_a_wikilink_to_markup_is_plain_text(corpus):
+    """Only the `[[slug]]` to the example before is a link; the `[[...]]` holding markup is text."""
+    index = VECTORS.index('[["><script>alert(3)</script>]]')
+    html = corpus.world.api("GET", f"/examples/{corpus.slugs[index]}").json["html"]
+    assert '[["&gt;&lt;script&gt;alert(3)&lt;/script&gt;]]' in html
+    links = [dict(attrs)["href"] for tag, attrs in elements(html) if tag == "a" and "href" in dict(attrs)]
+    assert links == [f"https://example.se/{MARKERS[index]}", f"/exempel/{corpus.slugs[index - 1]}"], links
 
 
 def test_a_wikilink_shows_the_linked_title_as_text(corpus):
@@ -493,9 +595,7 @@ def _register_world(tmp_path, name, texts):
 
 def _dangerous_elements(world, slugs, people) -> tuple[dict, list]:
     """Each page's dangerous elements (ids and slugs normalised), and its other findings."""
-    client = world.app.test_client()
-    with client.session_transaction() as session:
-        session["username"] = "eva"
+    client = world.browser("eva")
     urls = ["/organisationer", "/blanketter?status=", "/blanketter?status=rejected", "/register?at=2021-06-01",
             "/granskning", "/granskning?after=0"]
     urls += [f"/organisationer/{s}" for s in slugs] + [f"/personer/{p}" for p in people]
@@ -549,3 +649,63 @@ def test_register_and_audit_pages_show_free_text_as_text(tmp_path):
     finally:
         harmless_world.app.extensions["lansgrupp"].close()
         vector_world.app.extensions["lansgrupp"].close()
+
+
+# ---- characters XML 1.0 cannot carry (the Atom feed) -------------------------------------------------
+
+NOT_XML = ["\uffff", "\ufffe", "\x01", "\x1b"]
+
+
+def _refusals(world, slug, organisation, char):
+    person = {"name": "Anna", "email": "anna@example.se", "phone": "070-1", "title": "Handläggare"}
+    appoint = {"action": "appoint", "role": "representative", "from": "2020-01-01"}
+    yield "title", world.api("POST", "/examples", "maja", json={"title": f"Titel{char}"})
+    yield "summary", world.api("POST", "/examples", "maja", json={"title": "T", "summary": f"a{char}b"})
+    yield "body", world.api("POST", "/examples", "maja", json={"title": "T", "body": f"# A\n\nb{char}"})
+    yield "contact", world.api("POST", "/examples", "maja", json={"title": "T", "contact": f"c{char}"})
+    yield "tags", world.api("POST", "/examples", "maja", json={"title": "T", "tags": [f"t{char}"]})
+    yield "target_groups", world.api("POST", "/examples", "maja", json={"title": "T", "target_groups": [char]})
+    yield "title", world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "title": f"N{char}"})
+    yield "comment", world.api("PUT", f"/examples/{slug}", "maja",
+                               json={"base_version": 1, "body": "Ny", "comment": f"k{char}"})
+    yield "name", world.api("POST", "/organisations", "eva",
+                            json={"name": f"Förening{char}", "kind": "ideell", "joined_on": "2015-01-01"})
+    yield "note", world.api("POST", "/membership-requests", "eva", json={
+        "organisation": organisation, "note": f"n{char}", "changes": [{**appoint, "person": person}]})
+    yield "changes[0].person.name", world.api("POST", "/membership-requests", "eva", json={
+        "organisation": organisation, "changes": [{**appoint, "person": {**person, "name": f"A{char}"}}]})
+
+
+@pytest.mark.parametrize("char", NOT_XML, ids=[f"U+{ord(c):04X}" for c in NOT_XML])
+def test_text_xml_cannot_carry_is_refused_naming_the_field(world, char):
+    slug = world.example("maja", title="Ett exempel")
+    world.token("eva")  # signing in records a token: before the position is taken
+    position = world.wiki.position()
+    for field, response in _refusals(world, slug, world.falun, char):
+        assert response.status_code == 400, (field, response.json)
+        error = response.json["error"]
+        assert error["code"] and error["message"], error
+        if field.startswith("changes"):
+            assert error.get("field", "").endswith("person.name"), error
+        else:
+            assert error.get("field") == field, error
+            assert field in error["message"], error
+    assert world.wiki.position() == position, "nothing is recorded"
+
+
+def test_the_feed_leaves_out_characters_xml_cannot_carry_in_stored_events(world):
+    """Events recorded before validation refused them (appended here past validation) do not
+    break the feed."""
+    slug = world.api("POST", f"/examples/{world.example('maja', title='Rent')}/publish", "maja").json["slug"]
+    example = world.wiki.get_example(slug)
+    example.edit({"title": "Trasig\uffff\ufffe\x01\x1b titel", "summary": "S\x0b\x0c\x7f"},
+                 comment="Kom\uffffmentar\x00", actor="maja")
+    world.wiki.save(example)
+    assert world.api("GET", f"/examples/{slug}").json["title"] == "Trasig\uffff\ufffe\x01\x1b titel"
+    response = world.client.get("/feeds/changes.atom")
+    assert response.status_code == 200
+    root = ET.fromstring(response.get_data())
+    titles = [element.text for element in root.iter(ATOM + "title")]
+    summaries = [element.text for element in root.iter(ATOM + "summary")]
+    assert any(title.startswith("Trasig titel ") for title in titles), titles
+    assert "Kommentar" in summaries, summaries

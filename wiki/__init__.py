@@ -8,6 +8,7 @@ import click
 from flask import Flask, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import templates as templates_package
 
@@ -37,6 +38,14 @@ def _flag(value) -> bool | None:
     return str(value).lower() in ("1", "y", "yes", "true")
 
 
+def _proxy_hops(value) -> int:
+    """`WIKI_TRUSTED_PROXIES`: how many reverse proxies in front of the app set X-Forwarded-*."""
+    text = str(value if value is not None else 0).strip()
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"WIKI_TRUSTED_PROXIES: the number of proxies, 0 or more (got {value!r})")
+    return int(text)
+
+
 def _serving_with_flask_run() -> bool:
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "run"
@@ -63,10 +72,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=8 * 3600,
         SESSION_COOKIE_SECURE=os.environ.get("WIKI_SECURE_COOKIES", "n").lower() in ("1", "y", "yes", "true"),
         WTF_CSRF_TIME_LIMIT=None,
+        TRUSTED_PROXIES=os.environ.get("WIKI_TRUSTED_PROXIES", "0"),
         BABEL_DEFAULT_LOCALE="sv",
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
     )
     app.config.update(config)
+    app.config["TRUSTED_PROXIES"] = hops = _proxy_hops(app.config["TRUSTED_PROXIES"])
+    if hops:  # the client's address, scheme and host come from the proxies' X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

@@ -9,7 +9,8 @@ from events.personal_data import erased_fields, unseal
 
 EXPORT_BATCH = 500
 SKIPPED = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-REDACTED = {"password_hash", "token_hash"}
+REDACTED = {"password_hash", "token_hash", "session_hash", "keep"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
 EXPORT_COLUMNS = ["organisation", "organisation_name", "role", "person_id", "name", "email", "phone", "title",
                   "from", "to", "appointed_by_form", "submitted_by", "submitted_at", "approved_by", "approved_at",
                   "ended_by_form", "end_submitted_by", "end_approved_by", "end_approved_at"]
@@ -92,13 +93,19 @@ def membership_rows(terms: list[dict]) -> list[dict]:
     return rows
 
 
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a leading `'`."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(rows: list[dict], header: bool = True) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     if header:
         writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

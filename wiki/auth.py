@@ -1,4 +1,10 @@
-"""Who is asking: a bearer token for the API, the session cookie for pages."""
+"""Who is asking: a bearer token for the API, the session cookie for pages.
+
+The session cookie carries the username and a session id; the id must name a live session in
+the read model (started at sign-in, ended at sign-out, by a password change or by disabling the
+account), so ending a session works in every process and on every node. A cookie without one
+(from before sessions were recorded) signs nobody in.
+"""
 
 from flask import g, request, session
 
@@ -37,11 +43,19 @@ def api_actor() -> Actor:
     return actor
 
 
+def session_hash() -> str | None:
+    """The hash of this browser's session id, as the events keep it."""
+    session_id = session.get("sid")
+    return token_hash(session_id) if isinstance(session_id, str) and 0 < len(session_id) <= 200 else None
+
+
 def page_actor() -> Actor:
     username = session.get("username")
     if not username:
         return ANONYMOUS
-    actor = _actor(services().pages.account(username))
+    hashed = session_hash()
+    account = services().pages.session_account(hashed) if hashed else None
+    actor = _actor(account) if account is not None and account["username"] == username else None
     if actor is None:
         session.clear()
         return ANONYMOUS

@@ -97,17 +97,26 @@ def rebuild_pages():
 @needs_store
 def index_status():
     """Visar händelseloggens och sökindexets position."""
+    from search_index import IndexUnavailable
+
     log_position = services().wiki.position()
-    index_position = services().index.position()
     click.echo(f"händelselogg: {log_position}")
+    try:
+        index_position = services().index.position()
+        count = services().index.example_count()
+    except IndexUnavailable:
+        click.echo("sökindex:     byggs om från loggen (saknades eller var trasigt); följaren gör det, "
+                   "eller kör flask --app wiki index rebuild")
+        return
     click.echo(f"sökindex:     {index_position}" + ("" if index_position >= log_position else "  (efter)"))
-    click.echo(f"exempel i indexet: {services().index.example_count()}")
+    click.echo(f"exempel i indexet: {count}")
 
 
 @index.command("rebuild")
 @needs_store
 def index_rebuild():
-    """Bygger ett nytt sökindex från händelseloggen och byter till det; sökningen svarar under tiden."""
+    """Bygger ett nytt sökindex från enbart händelseloggen (läser aldrig det gamla, som kan vara trasigt)
+    och byter till det; sökningen svarar under tiden."""
     head = services().wiki.position()
     with click.progressbar(length=max(head, 1), label="Bygger om sökindexet") as bar:
         position = services().follower.rebuild(progress=bar.update)
@@ -144,23 +153,46 @@ def audit_digest():
 
 
 @audit.command("verify")
-@click.option("--digest", "digest_json", default=None, help='En tidigare digest: {"position": N, "sha256": "…"}.')
+@click.option("--digest", "digest_json", multiple=True,
+              help='En tidigare digest: {"position": N, "sha256": "…"}; kan ges flera gånger.')
+@click.option("--digests", "digests_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="En fil med tidigare digester, en rad JSON var (som audit digest skriver dem).")
 @needs_store
-def audit_verify(digest_json):
+def audit_verify(digest_json, digests_file):
     """Kontrollerar att den lagrade loggen är oförändrad; avslutar med 1 och första felaktiga position annars."""
-    digest = None
-    if digest_json:
-        try:
-            digest = json.loads(digest_json)
-            int(digest["position"]), bytes.fromhex(digest["sha256"])
-        except (ValueError, KeyError, TypeError):
-            raise click.UsageError('--digest: ange {"position": N, "sha256": "<64 hex>"}') from None
-    result = services().audit.verify(digest)
+    from events.audit import parse_digests
+
+    texts = list(digest_json) + ([line for line in digests_file if line.strip()] if digests_file else [])
+    try:
+        digests = [json.loads(text) for text in texts]
+        parse_digests(digests)
+        if not all(isinstance(d, dict) and len(d["sha256"]) == 64 and int(d["position"]) >= 0 for d in digests):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+        raise click.UsageError('--digest: ange {"position": N, "sha256": "<64 hex>"}') from None
+    result = services().audit.verify(digests or None)
     if result["ok"]:
         click.echo("ok")
         return
-    click.echo(f"FEL: första felaktiga position {result['first_bad_position']}")
+    click.echo(verify_failure(result))
     raise SystemExit(1)
+
+
+def verify_failure(result: dict) -> str:
+    """What a failed verification found, in words."""
+    if result.get("reason") != "digest_mismatch":
+        return f"FEL: första felaktiga position {result['first_bad_position']}"
+    at = result["digest_position"]
+    lines = [f"FEL: loggen stämmer inte längre med digesten tagen vid position {at}."]
+    if result["first_bad_position"] != at:
+        lines.append(f"Loggen saknar digestens position; första position som saknas: {result['first_bad_position']}.")
+    if "unchanged_through" in result:
+        lines.append(f"En tidigare digest stämmer till och med position {result['unchanged_through']}: "
+                     f"ändringen ligger mellan position {result['unchanged_through'] + 1} och {at}.")
+    else:
+        lines.append("Var ändringen ligger kan en digest ensam inte visa när de sparade länkarna också är "
+                     "omskrivna; äldre digester (--digest flera gånger) ringar in den.")
+    return "\n".join(lines)
 
 
 @audit.command("export")

@@ -114,6 +114,10 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(error: CSRFError):
+        from .pages.examples import keep_expired_form
+        kept = keep_expired_form()
+        if kept is not None:
+            return kept
         message = N_("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.")
         return error_page(400, message), 400
 

@@ -1,7 +1,8 @@
 """The Atom 1.0 feed of changes to published examples."""
 
+import re
 from uuid import NAMESPACE_URL, uuid5
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as escape_markup
 
 from flask import Blueprint, Response, url_for
 from flask_babel import gettext
@@ -17,6 +18,13 @@ bp = Blueprint("feeds", __name__)
 FEED_ID = uuid5(NAMESPACE_URL, "/lansgrupp-wiki/feeds/changes")
 CHANGE_LABELS = {"created": N_("skapades"), "edited": N_("ändrades"), "reverted": N_("återställdes"),
                  "published": N_("publicerades"), "archived": N_("arkiverades")}
+# Characters XML 1.0 cannot carry: events stored before validation refused them must not break the feed.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """`text` for the feed's XML: escaped, without characters XML 1.0 forbids."""
+    return escape_markup(NOT_XML.sub("", text))
 
 
 @bp.get("/feeds/changes.atom")

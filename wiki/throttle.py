@@ -4,6 +4,11 @@ sign-in answers 429 with Retry-After until the window has room again.
 Every server process must count failures together. With the embedded store they are kept
 in `throttle.sqlite` in the data folder; with PostgreSQL in a table beside the event log,
 so that all nodes count together.
+
+The address is `request.remote_addr`: the peer's, unless `WIKI_TRUSTED_PROXIES` (N > 0) says N
+reverse proxies stand in front, in which case Werkzeug's ProxyFix takes it from the N-th
+X-Forwarded-For entry from the right. With 0 the header is ignored, so a client cannot pick
+its own address to dodge the throttle.
 """
 
 import hashlib

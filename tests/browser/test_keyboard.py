@@ -85,8 +85,8 @@ def test_skip_link_comes_first_and_leads_to_the_content(site, page):
 
 
 def test_focus_is_visible_on_every_element_of_the_start_and_edit_pages(site, page):
-    site.world.example("maja", title="Exempel att tabba förbi")
-    site.world.api("POST", "/examples/exempel-att-tabba-forbi/publish", "maja")
+    draft = site.world.example("maja", title="Exempel att tabba förbi")
+    site.world.api("POST", f"/examples/{draft}/publish", "maja")
     site.settle()
     page.goto("/")
     seen = set()

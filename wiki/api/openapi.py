@@ -33,9 +33,9 @@ QUERY_INT_MAX = 999_999_999_999
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = MAX_SLUG_LENGTH + 10
 UUID_PATTERN = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
-# No control characters (tab, newline and carriage return are allowed in multi-line text).
-NO_CONTROL = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
-ONE_LINE = "^[^\\u0000-\\u001f\\u007f]*$"
+# No control characters (tab, newline and carriage return are allowed in multi-line text), nor U+FFFE, U+FFFF.
+NO_CONTROL = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\ufffe\\uffff]*$"
+ONE_LINE = "^[^\\u0000-\\u001f\\u007f\\ufffe\\uffff]*$"
 NOT_BLANK = "\\S"
 
 
@@ -173,6 +173,8 @@ def _schemas() -> dict:
                 "message": string(min_length=1, description="Läsbar text på svenska."),
                 "field": string(description="Fältet som var fel (vid 400)."),
                 "current_version": {"type": "integer", "description": "Aktuell version (vid `edit_conflict`)."},
+                "fields": {"type": "array", "items": {"type": "string"},
+                           "description": "Fälten som båda sidor ändrat (vid `edit_conflict` för en ändring)."},
                 "allowed": {"type": "array", "items": {"type": "string"}},
                 "retry_after": {"type": "integer", "description": "Sekunder att vänta (vid 429)."},
             }, required=["code", "message"]),
@@ -370,12 +372,19 @@ def _schemas() -> dict:
                     required=["position", "sha256"]),
             ],
         },
-        "VerifyResult": obj({"ok": {"type": "boolean"}, "first_bad_position": {"type": "integer"}},
-                            required=["ok"]),
+        "VerifyResult": obj({
+            "ok": {"type": "boolean"}, "first_bad_position": {"type": "integer"},
+            "reason": enum_of(["digest_mismatch"], "Bara digesten stämmer inte: något fram till "
+                                                   "`digest_position` är ändrat, men de sparade länkarna "
+                                                   "visar inte var."),
+            "digest_position": {"type": "integer"},
+        }, required=["ok"]),
         "Health": obj({
             "status": enum_of(["ok"]), "position": {"type": "integer", "minimum": 0},
             "index_position": {"type": "integer", "minimum": 0},
             "projections": obj({"pages": {"type": "integer"}, "search": {"type": "integer"}}),
+            "index": enum_of(["ok", "rebuilding"], description="`rebuilding`: sökindexet saknades eller var "
+                                                                "trasigt och byggs om från händelseloggen."),
         }, required=["status", "position", "index_position"]),
         "AnyObject": {"type": "object", "description": "Valfritt JSON-objekt; innehållet används inte."},
     }
@@ -400,8 +409,9 @@ ERROR_RESPONSES = {
                         "`rule_violation`)."),
     "413": ("TooLarge", "Begäran är större än 1 MB (`too_large`)."),
     "429": ("TooManyAttempts", "För många misslyckade inloggningar (`too_many_attempts`, med Retry-After)."),
-    "503": ("Unavailable", "Projektionerna hann inte ikapp `min_position` inom 5 s (`behind`), eller "
-                           "händelseloggen är upptagen (`unavailable`); med Retry-After."),
+    "503": ("Unavailable", "Projektionerna hann inte ikapp `min_position` inom 5 s (`behind`), "
+                           "händelseloggen är upptagen (`unavailable`), eller sökindexet byggs om (`index_rebuilding`); "
+                           "med Retry-After."),
 }
 
 
@@ -515,8 +525,11 @@ def _paths() -> dict:
                 ok=(200, "Alla fält, `html` (renderad och sanerad) och versionsuppgifter.", ref("Example"))),
             "put": operation(
                 "editExample", "Lärande exempel", "Ändra ett exempel",
-                description="Skicka de fält som ändras och `base_version`. Har exemplet ändrats sedan dess "
-                            "blir svaret 409 `edit_conflict` med `current_version`.",
+                description="Skicka fälten och `base_version`, versionen du utgick från. Bara fält som skiljer "
+                            "sig från den versionen ändras; andras ändringar sedan dess i andra fält står kvar "
+                            "(sammanslagning i tre led). Har någon sedan dess ändrat samma fält till något annat "
+                            "blir svaret 409 `edit_conflict` med `current_version` och `fields`. En "
+                            "`base_version` över den aktuella versionen ger 400.",
                 parameters=[SLUG], body=ref("ExampleEdit"), security=SIGNED_IN, errors=("403", "404", "409"),
                 reads=False, ok=(200, "Ändrat (eller oförändrat om inget skilde).", written)),
         },

@@ -1,10 +1,12 @@
-"""Account pages: coordinators and admins manage accounts; everyone changes their own password."""
+"""Account pages: coordinators and admins manage accounts; everyone changes their own password.
+A password change ends the account's other sessions and tokens; a reset ends all of them."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from events.errors import Conflict, NotAllowed, NotFound, ValidationError
 
+from ..auth import session_hash
 from ..i18n import translate
 from ..services import services
 from . import bp
@@ -62,7 +64,7 @@ def account_detail(username):
             elif action in ("disable", "enable"):
                 position = wiki.set_account_disabled(g.actor, username, action == "disable", form.get("reason", ""))
             elif action == "password":
-                position = wiki.reset_password(g.actor, username, form.get("password", ""))
+                position = wiki.reset_password(g.actor, username, form.get("password", ""), keep=session_hash())
             else:
                 abort(400)
         except NotFound:
@@ -90,7 +92,8 @@ def change_password():
             error, status = gettext("De nya lösenorden är inte lika."), 400
         else:
             try:
-                position = services().wiki.change_own_password(g.actor, request.form.get("current_password", ""), new)
+                position = services().wiki.change_own_password(
+                    g.actor, request.form.get("current_password", ""), new, keep=session_hash())
             except ValidationError as failure:
                 error, status = translate(failure.message), 400
             else:

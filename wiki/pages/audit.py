@@ -1,10 +1,13 @@
-"""Audit pages: the stored event log, filterable, any aggregate's history, and verification."""
+"""Audit pages: the stored event log, filterable, any aggregate's history, and verification
+against any number of earlier digests."""
 
 import json
 import re
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+
+from events.audit import parse_digests
 
 from ..audit_export import stored_events
 from ..services import services
@@ -48,18 +51,33 @@ def audit_verify():
         return denied
     result, error, given = None, None, request.form.get("digest", "")
     if request.method == "POST":
-        digest = None
-        if given.strip():
-            try:
-                digest = json.loads(given)
-                digest = {"position": int(digest["position"]), "sha256": str(digest["sha256"])}
-                bytes.fromhex(digest["sha256"])
-                if len(digest["sha256"]) != 64:
-                    raise ValueError
-            except (ValueError, KeyError, TypeError):
-                error = gettext('Klistra in en digest som {"position": N, "sha256": "…"}.')
-                digest = None
-        if error is None:
-            result = services().audit.verify(digest)
+        digests = _digests(given)
+        if digests is None:
+            error = gettext('Klistra in en digest som {"position": N, "sha256": "…"}.')
+        else:
+            result = services().audit.verify(digests or None)
     return render_template("audit_verify.html", result=result, error=error, given=given,
                            digest=services().audit.digest()), (400 if error else 200)
+
+
+def _digests(given: str) -> list[dict] | None:
+    """The pasted digests: one JSON object, a list of them, or one object a line; None if that
+    is not what was pasted."""
+    text = given.strip()
+    if not text:
+        return []
+    try:
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        digests = []
+        for item in items if isinstance(items, list) else [items]:
+            digest = {"position": int(item["position"]), "sha256": str(item["sha256"])}
+            if digest["position"] < 0 or len(digest["sha256"]) != 64:
+                raise ValueError
+            digests.append(digest)
+        parse_digests(digests)
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+        return None
+    return digests

@@ -1,21 +1,34 @@
 """Learning example pages: read, list, write with preview, history, diff, revert, status."""
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from markupsafe import escape
+from werkzeug.datastructures import MultiDict
 
+from events import validation
 from events.errors import EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.examples import CONTENT_FIELDS
 from events.messages import Message, msg
 from events.permissions import can_archive_example, can_edit_example
-from events.rendering import MISSING_LINK_TITLE, mark_missing_links, render_markdown
-from events.vocabulary import GOALS, STATUSES, VIOLENCE_FORMS
+from events.rendering import EXTERNAL_IMAGE_REMOVED, MISSING_LINK_TITLE, mark_missing_links, render_markdown
+from events.vocabulary import EVALUATIONS, GOALS, MEASURE_TYPES, STATUSES, VIOLENCE_FORMS
 
+from ..auth import page_actor
 from ..diffs import example_diff, side_by_side
 from ..i18n import translate
+from ..kept_forms import COOKIE as KEPT_COOKIE, LIFETIME_SECONDS as KEPT_SECONDS, kept_forms
 from ..services import services
 from . import FIELD_LABELS, bp
 
 PER_PAGE = 20
+FORM_ENDPOINTS = ("pages.new_example", "pages.edit_example")
+# Set after a save: the browser's draft copy of that form (static/drafts.js) is then removed.
+DRAFT_SAVED_COOKIE = "lansgrupp_draft_saved"
+# The form's inputs for content fields that the form shows in another shape than the API.
+FORM_INPUTS = {"organisations": ("owner", "partners"), "period": ("start_year", "end_year")}
+CONTENT_CHANGES = ("created", "edited", "reverted")
 
 
 def _remember_write(position: int) -> None:
@@ -169,10 +182,120 @@ def _values_from_content(content: dict, version: int | None = None) -> dict:
     }
 
 
-def _render_form(values: dict, *, slug=None, error=None, error_field=None, preview=None, conflict=None, status=200):
+def _render_form(values: dict, *, slug=None, error=None, error_field=None, preview=None, conflict=None, kept=False,
+                 status=200):
     return render_template(
         "edit.html", values=values, slug=slug, error=error, error_field=error_field, preview=preview,
-        conflict=conflict, organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+        conflict=conflict, kept=kept, draft_key=_draft_key(slug), unsaved=request.method == "POST" or kept,
+        organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+
+
+def _draft_key(slug: str | None) -> str:
+    """The name of the browser's draft copy of the form: the account's, per example."""
+    return f"edit:{g.actor.username}:{slug}" if slug else f"new:{g.actor.username}"
+
+
+def _saved(response, slug: str | None):
+    """The answer to a successful save, telling the browser to drop its draft copy of the form."""
+    response.set_cookie(DRAFT_SAVED_COOKIE, _draft_key(slug), max_age=300, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _fresh_form(values: dict, slug: str | None = None):
+    """The form page for a GET: filled with what the person posted when their session had ended,
+    if this browser has such a kept form for this page, else with `values`."""
+    form_id = request.cookies.get(KEPT_COOKIE)
+    if form_id is None:
+        return _render_form(values, slug=slug)
+    pairs = kept_forms().take(form_id, request.path)
+    if pairs is None:
+        page = _render_form(values, slug=slug)
+    else:
+        page = _render_form(_form_values(MultiDict(pairs)), slug=slug, kept=True)
+    response = make_response(page)
+    response.delete_cookie(KEPT_COOKIE, path=request.path, httponly=True, samesite="Lax",
+                           secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def keep_expired_form():
+    """The example form posted without a live session, or with the CSRF token of an ended one: what
+    was posted is not lost. Without a session it is kept for a while and the person signs in again
+    and finds it in the form; signed in (a token from before they signed in anew), the form comes
+    back at once with their text and a fresh token. None for every other request."""
+    if request.method != "POST" or request.endpoint not in FORM_ENDPOINTS or not _from_this_site():
+        return None
+    if "actor" not in g:
+        g.actor = page_actor()
+    if g.actor.signed_in:
+        slug = (request.view_args or {}).get("slug")
+        if slug is not None:
+            example = services().pages.example(g.actor, slug)
+            if example is None or not can_edit_example(g.actor, example["organisations"] or []):
+                return None
+        elif not g.actor.writes:
+            return None
+        return _render_form(_form_values(request.form), slug=slug, status=400, error=gettext(
+            "Formuläret hade gått ut, till exempel för att du har loggat in på nytt sedan sidan öppnades."))
+    form_id = kept_forms().keep(request.path, list(request.form.items(multi=True)))
+    flash(gettext("Du hade blivit utloggad, så inget är sparat än. Logga in igen, så finns det du skrev "
+                  "kvar i formuläret."), "error")
+    response = redirect(url_for("pages.sign_in", next=request.path))
+    response.set_cookie(KEPT_COOKIE, form_id, max_age=KEPT_SECONDS, path=request.path, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _from_this_site() -> bool:
+    """Whether the browser says the form was posted from one of this site's pages: another site's
+    forged post must not fill anyone's form."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+def _shown(field: str, value, organisation_names: dict) -> str:
+    """A field's value as the conflict section shows it: names and labels, not ids."""
+    if field == "period":
+        return f"{value['start_year']}–{value.get('end_year') or ''}" if value else ""
+    if field == "evaluation":
+        return gettext(EVALUATIONS[value]) if value in EVALUATIONS else (value or "")
+    if field == "organisations":
+        return ", ".join(organisation_names.get(slug, slug) for slug in value or [])
+    if isinstance(value, list):
+        labels = {"violence_forms": VIOLENCE_FORMS, "goals": GOALS, "measure_types": MEASURE_TYPES}.get(field, {})
+        return ", ".join(gettext(labels[v]) if v in labels else v for v in value)
+    return value or ""
+
+
+def _conflict(values: dict, fields: dict, base_version: int, theirs: dict, error: EditConflict) -> tuple[dict, dict]:
+    """The form after an edit conflict and what its conflict section shows. Fields the person left as
+    they were in their base version take the saved version's content (so saving again keeps others'
+    changes); fields they changed keep their text. Every field that then differs from the saved
+    version is listed, those that both changed marked."""
+    pages = services().pages
+    yours = validation.content_fields(fields, services().wiki.organisation_exists)
+    row = pages.example_row(theirs["slug"])
+    base = pages.version_content(row["id"], base_version, g.actor) if row else None
+    saved = _values_from_content(theirs, theirs["version"])
+    merged = {**values, "base_version": saved["base_version"]}
+    differing = []
+    for field in CONTENT_FIELDS:
+        if base is not None and yours.get(field) == base.get(field):
+            merged.update({name: saved[name] for name in FORM_INPUTS.get(field, (field,))})
+        elif yours.get(field) != theirs.get(field):
+            differing.append(field)
+    names = {o["slug"]: o["name"] for o in pages.organisations()}
+    conflict = {
+        "message": translate(error.message), "theirs": theirs,
+        "both": [gettext(FIELD_LABELS[f]) for f in CONTENT_FIELDS if f in error.fields],
+        "fields": [{"field": f, "theirs": _shown(f, theirs.get(f), names), "yours": _shown(f, yours.get(f), names),
+                    "both": f in error.fields} for f in differing if f != "body"],
+        "rows": side_by_side(theirs.get("body") or "", values["body"]) if "body" in differing else None,
+    }
+    return merged, conflict
 
 
 def _form_error(error) -> str:
@@ -192,20 +315,23 @@ def _preview_html(body: str) -> str:
 
 
 def _translate_missing_links(html: str) -> str:
-    """The tooltip of links to examples the reader cannot open, in the reader's language."""
+    """The tooltip of links to examples the reader cannot open, and the marker of removed outside
+    images, in the reader's language."""
     marked = f'<a class="wikilink missing" title="{MISSING_LINK_TITLE}" '
-    return html.replace(marked, f'<a class="wikilink missing" title="{escape(gettext(MISSING_LINK_TITLE))}" ')
+    html = html.replace(marked, f'<a class="wikilink missing" title="{escape(gettext(MISSING_LINK_TITLE))}" ')
+    removed = f'<span class="external-image-removed">[{EXTERNAL_IMAGE_REMOVED}'
+    return html.replace(removed, f'<span class="external-image-removed">[{escape(gettext(EXTERNAL_IMAGE_REMOVED))}')
 
 
 @bp.route("/nytt-exempel", methods=["GET", "POST"])
 def new_example():
     if not g.actor.signed_in:
-        return _sign_in_first()
+        return keep_expired_form() or _sign_in_first()
     if not g.actor.writes:
         abort(403)
     if request.method == "GET":
         values = _values_from_content({"organisations": [g.actor.organisation] if g.actor.organisation else []})
-        return _render_form(values)
+        return _fresh_form(values)
     values = _form_values(request.form)
     if request.form.get("action") == "preview":
         return _render_form(values, preview=_preview_html(values["body"]))
@@ -217,18 +343,18 @@ def new_example():
                             status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
     flash(gettext("Exemplet sparades som utkast."), "ok")
-    return redirect(url_for("pages.example", slug=written.slug))
+    return _saved(redirect(url_for("pages.example", slug=written.slug)), None)
 
 
 @bp.route("/exempel/<slug>/redigera", methods=["GET", "POST"])
 def edit_example(slug):
     if not g.actor.signed_in:
-        return _sign_in_first()
+        return keep_expired_form() or _sign_in_first()
     current = _readable(slug)
     if not can_edit_example(g.actor, current["organisations"] or []):
         abort(403)
     if request.method == "GET":
-        return _render_form(_values_from_content(current, current["version"]), slug=slug)
+        return _fresh_form(_values_from_content(current, current["version"]), slug=slug)
     values = _form_values(request.form)
     if request.form.get("action") == "preview":
         return _render_form(values, slug=slug, preview=_preview_html(values["body"]))
@@ -240,17 +366,14 @@ def edit_example(slug):
         written = services().wiki.edit_example(g.actor, slug, data)
     except EditConflict as error:
         services().pages.catch_up()
-        theirs = _readable(slug)
-        conflict = {"message": translate(error.message), "theirs": theirs,
-                    "rows": side_by_side(theirs.get("body") or "", values["body"])}
-        values["base_version"] = str(error.current_version)
-        return _render_form(values, slug=slug, conflict=conflict, status=409)
+        merged, conflict = _conflict(values, fields, data["base_version"], _readable(slug), error)
+        return _render_form(merged, slug=slug, conflict=conflict, status=409)
     except (ValidationError, NotAllowed) as error:
         return _render_form(values, slug=slug, error=_form_error(error), error_field=getattr(error, "field", None),
                             status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
     flash(gettext("Ändringen sparades.") if written.changed else gettext("Inget ändrades."), "ok")
-    return redirect(url_for("pages.example", slug=slug))
+    return _saved(redirect(url_for("pages.example", slug=slug)), slug)
 
 
 @bp.post("/exempel/<slug>/publicera")
@@ -284,7 +407,10 @@ def _status_command(slug, command, message):
 def history(slug):
     current = _readable(slug)
     row = services().pages.example_row(slug)
-    return render_template("history.html", example=current, items=services().pages.history(row["id"], g.actor),
+    items = services().pages.history(row["id"], g.actor)
+    newest = sorted({i["version"] for i in items if i["change"] in CONTENT_CHANGES}, reverse=True)
+    return render_template("history.html", example=current, items=items,
+                           compare_to=newest[0] if newest else None, compare_from=newest[1] if len(newest) > 1 else None,
                            may_edit=can_edit_example(g.actor, current["organisations"] or []))
 
 
@@ -292,9 +418,13 @@ def history(slug):
 def diff(slug):
     current = _readable(slug)
     first, second = _int_param("from"), _int_param("to")
-    if first is None or second is None:
-        abort(400)
     row = services().pages.example_row(slug)
+    versions = services().pages.versions(row["id"], g.actor)
+    if len(versions) < 2:
+        return render_template("diff.html", example=current, nothing_to_compare=True)
+    if any(v is not None and v not in versions for v in (first, second)):
+        abort(404)
+    first, second = _versions_to_compare(versions, first, second)
     old = services().pages.version_content(row["id"], first, g.actor)
     new = services().pages.version_content(row["id"], second, g.actor)
     if old is None or new is None:
@@ -302,6 +432,18 @@ def diff(slug):
     return render_template("diff.html", example=current, first=first, second=second,
                            diff=example_diff(old, new),
                            rows=side_by_side(old.get("body") or "", new.get("body") or ""))
+
+
+def _versions_to_compare(versions: list[int], first: int | None, second: int | None) -> tuple[int, int]:
+    """The two versions to compare (of `versions`, oldest first, at least two): `to` defaults to the
+    newest and `from` to the version before it; the same version twice compares it with the one
+    before (the first version with the one after); reversed ones are swapped."""
+    if second is None:
+        second = versions[-1]
+    if first is None or first == second:
+        earlier = [v for v in versions if v < second]
+        first = earlier[-1] if earlier else next(v for v in versions if v > second)
+    return min(first, second), max(first, second)
 
 
 @bp.post("/exempel/<slug>/aterstall")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from events.errors import Conflict, NotAllowed, NotFound, ValidationError
 from events.messages import Message, N_, msg
+from events.personal_data import ERASED_NOTE
 
 from ..audit_export import membership_rows, to_csv, to_jsonl
 from ..i18n import translate
@@ -126,8 +127,9 @@ def membership_requests():
         abort(400)
     organisation = None if g.actor.reads_everything else g.actor.organisation
     names = {o["slug"]: o["name"] for o in services().pages.organisations()}
-    return render_template("membership_requests.html", items=services().pages.requests(status, organisation),
-                           status=status, names=names)
+    items = [{**item, "note_erased": item["note"] == ERASED_NOTE}
+             for item in services().pages.requests(status, organisation)]
+    return render_template("membership_requests.html", items=items, status=status, names=names)
 
 
 @bp.post("/blanketter/<request_id>/godkann")

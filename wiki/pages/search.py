@@ -1,10 +1,12 @@
 """The search page: box, facets with counts, snippets, "Menade du …?"."""
 
 from flask import g, render_template, request, session, url_for
+from flask_babel import gettext
 
 from events.errors import ValidationError
 from events.messages import N_
 from events.readmodel import Behind
+from search_index import IndexUnavailable
 
 from ..api import int_arg
 from ..i18n import Labels, translate
@@ -25,14 +27,21 @@ def search():
         return render_template("search.html", error=translate(error.message), result=None, args={},
                                facet_labels=Labels(FACET_LABELS),
                                organisation_names={}), 400
-    own_write = session.get("last_position")
-    if own_write:
-        try:
-            services().wait_for_index(int(own_write), timeout=3.0)
-        except Behind:
-            behind = True
-    result = services().searcher.search(search)
     args = {k: v for k, v in request.args.items() if k in ("q", "sort", *FACET_LABELS)}
+    own_write = session.get("last_position")
+    try:
+        if own_write:
+            try:
+                services().wait_for_index(int(own_write), timeout=3.0)
+            except Behind:
+                behind = True
+        result = services().searcher.search(search)
+    except IndexUnavailable:
+        message = gettext("Sökindexet byggs om just nu, så sökningen fungerar inte en liten stund. "
+                          "Alla sidor går att läsa som vanligt; försök söka igen om någon minut.")
+        page = render_template("search.html", error=message, result=None, args=args,
+                               facet_labels=Labels(FACET_LABELS), organisation_names={})
+        return page, 503, {"Retry-After": "5"}
 
     def url_with(**changes):
         merged = {**args, **changes}
