@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, unquote, urlparse
@@ -468,16 +469,44 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         return True
 
 
+TABLE_CREATION_LOCK = 0x6C616E73  # one PostgreSQL advisory lock key for the wiki's table creation
+
+
+def _connect(env: dict):
+    import psycopg
+    return psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+                           port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+                           password=env["POSTGRES_PASSWORD"], autocommit=True)
+
+
+@contextmanager
+def table_creation_lock(env: dict):
+    """Serialises table creation between processes that start together on PostgreSQL.
+
+    Concurrent `CREATE TABLE IF NOT EXISTS` statements fail there ("tuple concurrently
+    updated"), so processes that create tables take one advisory lock first.
+    """
+    creates = env.get("CREATE_TABLE", "y").lower() in ("y", "yes", "true", "1")
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not creates:
+        yield
+        return
+    with _connect(env) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (TABLE_CREATION_LOCK,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (TABLE_CREATION_LOCK,))
+
+
 def init_store(data_dir: str, event_store: str) -> None:
     """Creates the store's schema (PostgreSQL) and tables; safe to run again."""
     if is_postgres(event_store):
         env = store_environment(data_dir, event_store, create_tables=False)
-        import psycopg
         from psycopg import sql
-        with psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-                             port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
-                             password=env["POSTGRES_PASSWORD"], autocommit=True) as connection:
+        with _connect(env) as connection:
             if env["POSTGRES_SCHEMA"]:
                 connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                     sql.Identifier(env["POSTGRES_SCHEMA"])))
-    Wiki(env=store_environment(data_dir, event_store, create_tables=True)).close()
+    env = store_environment(data_dir, event_store, create_tables=True)
+    with table_creation_lock(env):
+        Wiki(env=env).close()

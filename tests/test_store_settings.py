@@ -85,3 +85,38 @@ def test_one_off_commands_create_missing_tables(tmp_path):
         assert listing["total"] >= 10  # the published ones
     finally:
         app.extensions["lansgrupp"].close()
+
+
+def _open_together(data_dir, store, barrier, results):
+    """Runs in a spawned process: opens an app that creates the store's tables."""
+    try:
+        from wiki import create_app as create
+        barrier.wait(timeout=60)
+        app = create({"DATA_DIR": data_dir, "TESTING": True, "INDEX_FOLLOWER": "none",
+                      "EVENT_STORE": store, "CREATE_TABLES": "y"})
+        app.extensions["lansgrupp"].close()
+        results.put("ok")
+    except BaseException as error:  # noqa: BLE001 - the parent reports it
+        results.put(repr(error))
+
+
+@needs_postgres
+@pytest.mark.postgres
+def test_processes_that_start_together_create_the_tables_once(tmp_path):
+    """Concurrent CREATE TABLE IF NOT EXISTS fails in PostgreSQL ("tuple concurrently updated")."""
+    import multiprocessing
+    schema = f"fresh_{uuid.uuid4().hex[:12]}"
+    import psycopg
+    with psycopg.connect(POSTGRES, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(6), context.Queue()
+    processes = [context.Process(target=_open_together,
+                                 args=(str(tmp_path / f"node{i}"), f"{POSTGRES}?schema={schema}", barrier, results))
+                 for i in range(6)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    assert outcomes == ["ok"] * 6

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from events.application import Wiki, is_postgres, store_environment
+from events.application import Wiki, is_postgres, store_environment, table_creation_lock
 from events.audit import AuditChain
 from events.readmodel import Behind, ReadModel
 from search_index import SearchIndex
@@ -39,12 +39,15 @@ class Services:
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
              run_follower: bool = True, log=None) -> "Services":
-        wiki = Wiki(env=store_environment(data_dir, event_store, create_tables))
+        env = store_environment(data_dir, event_store, create_tables)
         if is_postgres(event_store):
-            failures = PostgresFailures(wiki.recorder.datastore)
-            if create_tables:
-                failures.create_tables()
+            with table_creation_lock(env):
+                wiki = Wiki(env=env)
+                failures = PostgresFailures(wiki.recorder.datastore)
+                if create_tables:
+                    failures.create_tables()
         else:
+            wiki = Wiki(env=env)
             failures = SQLiteFailures(str(Path(data_dir) / "throttle.sqlite"))
         pages = ReadModel(str(Path(data_dir) / "pages.sqlite"), wiki)
         index = SearchIndex(Path(data_dir) / "search")
