@@ -15,7 +15,9 @@ from eventsourcing.postgres import PostgresDatastore
 
 from . import validation
 from .accounts import Account
-from .errors import Conflict, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from .errors import (
+    Conflict, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError,
+)
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
 from .messages import msg
 from .organisations import Organisation
@@ -25,7 +27,8 @@ from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
 from .permissions import (
     Actor, can_archive_example, can_change_organisations, can_create_example, can_edit_example,
-    can_manage_organisations, can_publish_example, can_read_example, can_unarchive_example,
+    can_manage_organisations, can_publish_example, can_read_example, can_review_example, can_submit_for_review,
+    can_unarchive_example,
 )
 from .slugs import is_slug, slugify
 from .vocabulary import MUNICIPALITIES, ORGANISATION_KINDS, ROLES
@@ -243,41 +246,99 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
-    def publish_example(self, actor: Actor, slug: str) -> ExampleWritten:
-        return self._change_status(actor, slug, "published")
+    def check_example(self, actor: Actor, slug: str) -> list:
+        """What the identification check finds in the example now (those who may edit it)."""
+        from .identification import check_example
+        example = self._example_for_writing(actor, slug, can_edit_example)
+        return check_example(example.content)
 
-    def archive_example(self, actor: Actor, slug: str) -> ExampleWritten:
-        return self._change_status(actor, slug, "archived")
-
-    def _change_status(self, actor: Actor, slug: str, status: str) -> ExampleWritten:
-        if status == "published":
-            allowed = can_publish_example
-        else:
-            def allowed(who, _organisations):
-                return can_archive_example(who)
+    def submit_for_review(self, actor: Actor, slug: str) -> ExampleWritten:
+        """A member sends their organisation's draft to the coordinators, who publish it or return it."""
         for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, allowed)
-            if example.status == status:
-                return ExampleWritten(example.slug, example.revision, status, self._position(), changed=False)
-            if status == "archived":
-                example.archive(actor=actor.username)
-                pending = [example]
-            else:
-                if example.status == "archived" and not can_unarchive_example(actor):
-                    raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
-                pending = self._publish(example, actor)
+            example = self._example_for_writing(actor, slug, can_submit_for_review)
+            if example.status == "in_review":
+                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+            if example.status != "draft":
+                raise Conflict(msg("Bara utkast skickas till granskning."))
+            example.submit_for_review(actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def return_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
+        """A coordinator sends an example under review back to its organisation, with a comment."""
+        if not isinstance(data, dict):
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
+        self._example_for_writing(actor, slug, lambda who, _organisations: can_review_example(who))
+        validation.reject_unknown(data, {"comment"})
+        comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX, required=True)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_review_example(who))
+            if example.status != "in_review":
+                raise Conflict(msg("Bara exempel som granskas kan skickas tillbaka."))
+            example.return_to_draft(actor=actor.username, comment=comment)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def publish_example(self, actor: Actor, slug: str, data: dict | None = None) -> ExampleWritten:
+        """Coordinators and admins publish. Details that may identify a person stop it: a block always,
+        a warning unless the coordinator gives `override_reason`, which the event records."""
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
+        self._example_for_writing(actor, slug, can_publish_example)
+        validation.reject_unknown(data, {"override_reason"})
+        reason = validation.text(data.get("override_reason"), "override_reason", max_length=validation.COMMENT_MAX)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, can_publish_example)
+            if example.status == "published":
+                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+            if example.status == "archived" and not can_unarchive_example(actor):
+                raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
+            from .identification import check_example
+            findings = check_example(example.content)
+            if any(f.severity == "block" for f in findings):
+                raise IdentifyingDetails(
+                    msg("Exemplet innehåller uppgifter som kan identifiera en person och kan inte publiceras."),
+                    [f.as_dict() for f in findings])
+            if findings and not reason:
+                raise IdentifyingDetails(
+                    msg("Exemplet kan innehålla uppgifter som identifierar en person. Ta bort dem, eller ange "
+                        "override_reason för att publicera ändå."),
+                    [f.as_dict() for f in findings])
+            pending = self._publish(example, actor, reason if findings else None)
             try:
                 recordings = self.save(*pending)
             except IntegrityError:
                 continue
-            return ExampleWritten(example.slug, example.revision, status, recordings[-1].notification.id)
+            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
-    def _publish(self, example: LearningExample, actor: Actor) -> list:
+    def archive_example(self, actor: Actor, slug: str) -> ExampleWritten:
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_archive_example(who))
+            if example.status == "archived":
+                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+            example.archive(actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def _publish(self, example: LearningExample, actor: Actor, override_reason: str | None) -> list:
         """Publishes the example; a draft with a provisional slug takes its public slug now, from
         the title it has then, with -2, -3 … only after slugs that published examples took."""
         if not getattr(example, "provisional", False):
-            example.publish(actor=actor.username)
+            example.publish(actor=actor.username, override_reason=override_reason)
             return [example]
         base = slugify(example.content["title"])
         for attempt in range(1, 200):
@@ -286,9 +347,9 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             if reservation_id in self.repository:
                 if self.repository.get(reservation_id).example_id != example.id:
                     continue
-                example.publish(actor=actor.username, slug=public)
+                example.publish(actor=actor.username, slug=public, override_reason=override_reason)
                 return [example]
-            example.publish(actor=actor.username, slug=public)
+            example.publish(actor=actor.username, slug=public, override_reason=override_reason)
             return [example, ExampleSlug(slug=public, example_id=example.id)]
         raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
 

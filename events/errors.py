@@ -47,3 +47,13 @@ class EditConflict(Conflict):
         super().__init__(message, **details)
         self.current_version = current_version
         self.fields = list(fields or [])
+
+
+class IdentifyingDetails(DomainError):
+    """The identification check found details that may identify a person (contract: 422)."""
+
+    code = "identifying_details"
+
+    def __init__(self, message: str, findings: list[dict]):
+        super().__init__(message, findings=findings)
+        self.findings = findings

@@ -40,8 +40,19 @@ class LearningExample(Aggregate):
     def revert(self, to_version: int, changes: dict, comment: str, actor: str) -> None:
         self._change_content(changes, actor)
 
+    @event("SubmittedForReview")
+    def submit_for_review(self, actor: str) -> None:
+        self.status = "in_review"
+        self.updated_by = actor
+
+    @event("Returned")
+    def return_to_draft(self, actor: str, comment: str) -> None:
+        self.status = "draft"
+        self.updated_by = actor
+
     @event("Published")
-    def publish(self, actor: str, slug: str | None = None) -> None:
+    def publish(self, actor: str, slug: str | None = None, override_reason: str | None = None) -> None:
+        """`override_reason`: why a coordinator published over the identification check's warnings."""
         self.status = "published"
         self.updated_by = actor
         if slug is not None:

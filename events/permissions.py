@@ -57,9 +57,18 @@ def can_change_organisations(actor: Actor, organisations: list[str]) -> bool:
     return actor.curates or owns(actor, organisations)
 
 
-def can_publish_example(actor: Actor, organisations: list[str]) -> bool:
-    """The owner's members and the curators; partners edit but do not publish."""
+def can_submit_for_review(actor: Actor, organisations: list[str]) -> bool:
+    """The owner's members send an example for review; partners edit but do not."""
     return actor.curates or owns(actor, organisations)
+
+
+def can_publish_example(actor: Actor, organisations: list[str] | None = None) -> bool:
+    """Only coordinators and admins publish, after review or their own examples directly."""
+    return actor.curates
+
+
+def can_review_example(actor: Actor) -> bool:
+    return actor.curates
 
 
 def can_unarchive_example(actor: Actor) -> bool:

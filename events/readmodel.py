@@ -257,12 +257,18 @@ class ReadModel(RegisterView):
                 db.execute("UPDATE example_history SET slug=? WHERE example_id=?", (slug, example_id))
         db.execute("UPDATE example_versions SET public=1 WHERE example_id=? AND version="
                    "(SELECT version FROM examples WHERE id=?)", (example_id, example_id))
-        self._status_changed(db, e, position, "published")
+        self._status_changed(db, e, position, "published", comment=getattr(e, "override_reason", None) or "")
 
     def _on_LearningExample_Archived(self, db, e, position):
         self._status_changed(db, e, position, "archived")
 
-    def _status_changed(self, db, e, position, status):
+    def _on_LearningExample_SubmittedForReview(self, db, e, position):
+        self._status_changed(db, e, position, "in_review", public=False)
+
+    def _on_LearningExample_Returned(self, db, e, position):
+        self._status_changed(db, e, position, "draft", change="returned", comment=e.comment, public=False)
+
+    def _status_changed(self, db, e, position, status, *, change=None, comment="", public=True):
         example_id = str(e.originator_id)
         at = iso(e.timestamp)
         db.execute(
@@ -270,7 +276,7 @@ class ReadModel(RegisterView):
             "published_at=CASE WHEN ?='published' AND published_at IS NULL THEN ? ELSE published_at END "
             "WHERE id=?", (status, at, e.actor, self._actor_organisation(db, e.actor), status, at, example_id))
         version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
-        self._history(db, e, position, version, status, "", [], None, public=True)
+        self._history(db, e, position, version, change or status, comment, [], None, public=public)
 
     def _history(self, db, e, position, version, change, comment, fields, to_version, public):
         slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
@@ -465,6 +471,19 @@ class ReadModel(RegisterView):
             "created_at": row["created_at"], "created_by": self._author(actor, row["created_by"], row["created_org"]),
             "updated_at": updated_at, "updated_by": updated_by,
         }
+
+    def return_comment(self, actor: Actor, example: dict) -> dict | None:
+        """The coordinator's comment when the example was last sent back to its organisation, while it
+        is a draft because of that; only for those who could read the draft."""
+        row = self.example_row(example["slug"])
+        if row is None or row["status"] != "draft" or not self.reads_drafts_of(actor, row["id"]):
+            return None
+        last = self._db().execute(
+            "SELECT * FROM example_history WHERE example_id=? AND change IN ('returned', 'in_review', 'published', "
+            "'archived') ORDER BY position DESC LIMIT 1", (row["id"],)).fetchone()
+        if last is None or last["change"] != "returned":
+            return None
+        return self._history_item(actor, last)
 
     def _version_row(self, actor: Actor, example_id: str, version: int):
         public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"

@@ -55,6 +55,7 @@ ORGANISATION_KINDS = {
 
 STATUSES = {
     "draft": N_("Utkast"),
+    "in_review": N_("Granskas"),
     "published": N_("Publicerad"),
     "archived": N_("Arkiverad"),
 }

@@ -42,6 +42,10 @@ class ExampleStates:
             state["slug"] = getattr(event, "slug", None) or state["slug"]
         elif name == "LearningExample.Archived":
             state["status"] = "archived"
+        elif name == "LearningExample.SubmittedForReview":
+            state["status"] = "in_review"
+        elif name == "LearningExample.Returned":
+            state["status"] = "draft"
         else:
             return state
         state["updated_at"] = at

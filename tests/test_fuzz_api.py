@@ -63,7 +63,7 @@ class FuzzWorld(World):
                                  violence_forms=["nara-relation"], goals=["forebyggande"],
                                  municipalities=["Falun"], target_groups=["våldsutsatta kvinnor"],
                                  period={"start_year": 2019, "end_year": 2021}, evaluation="uppfoljd")
-        response = self.api("POST", f"/examples/{published}/publish", "maja")
+        response = self.api("POST", f"/examples/{published}/publish", "eva")
         assert response.status_code == 200
         published = response.json["slug"]
         assert self.api("PUT", f"/examples/{published}", "maja",

@@ -35,7 +35,7 @@ def form(token, **fields):
 def test_start_page_is_swedish_and_lists_published_only(world):
     slug = world.example("maja", title="Publicerat exempel")
     world.example("maja", title="Hemligt utkast")
-    world.api("POST", f"/examples/{slug}/publish", "maja")
+    world.api("POST", f"/examples/{slug}/publish", "eva")
     page = world.client.get("/").get_data(as_text=True)
     assert '<html lang="sv">' in page
     assert "Nyaste exemplen" in page
@@ -82,7 +82,14 @@ def test_write_with_preview_then_save_edit_publish(world):
     edited = world.client.post(f"/exempel/{draft}/redigera",
                                data=form(token, body="## Bakgrund\n\nNy text.", base_version="1", comment="Bättre"))
     assert edited.status_code == 302
-    published = world.client.post(f"/exempel/{draft}/publicera", data={"csrf_token": token})
+    assert world.client.post(f"/exempel/{draft}/publicera", data={"csrf_token": token}).status_code == 403, \
+        "a member sends for review; coordinators publish"
+    sent = world.client.post(f"/exempel/{draft}/skicka-till-granskning", data={"csrf_token": token})
+    assert sent.status_code == 302
+    assert "Exemplet är skickat till granskning." in world.client.get(sent.location).get_data(as_text=True)
+    coordinator = world.app.test_client()
+    token = sign_in(coordinator, "eva")
+    published = coordinator.post(f"/exempel/{draft}/publicera", data={"csrf_token": token})
     assert published.status_code == 302
     assert published.location.endswith("/exempel/samverkan-mot-vald-i-falun"), "the public slug from publication"
     assert world.client.get(f"/exempel/{draft}").location.endswith("/exempel/samverkan-mot-vald-i-falun")
@@ -131,7 +138,7 @@ def test_history_diff_and_revert_pages(world):
 
 def test_member_of_other_organisation_cannot_open_edit_page(world):
     slug = world.example("maja", title="Falu exempel")
-    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
     sign_in(world.client, "olle")
     assert world.client.get(f"/exempel/{slug}/redigera").status_code == 403
     assert world.client.get(f"/exempel/{slug}").status_code == 200
@@ -151,7 +158,7 @@ def test_bad_query_parameters_give_400_not_500(world):
 def test_recent_changes_and_atom_feed(world):
     slug = world.example("maja", title="Flödesexempel & <test>")
     world.example("maja", title="Utkast som inte syns")
-    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
     world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "summary": "Ny", "comment": "Sammanfattning"})
 
     changes = world.client.get("/andringar").get_data(as_text=True)
@@ -174,7 +181,8 @@ def test_recent_changes_and_atom_feed(world):
     for entry in entries:
         assert entry.find(f"{ATOM}updated").text.endswith("Z")
         assert entry.find(f"{ATOM}link").get("href").endswith(f"/exempel/{slug}")
-        assert entry.find(f"{ATOM}author/{ATOM}name").text == "Falu kommun", "the organisation, not the account"
+    assert [e.find(f"{ATOM}author/{ATOM}name").text for e in entries] == ["Falu kommun", "Länsgruppen"], \
+        "the organisation, not the account"
 
 
 @pytest.mark.parametrize("path", ["/", "/exempel", "/andringar", "/organisationer", "/logga-in"])

@@ -57,7 +57,7 @@ def test_partner_organisation_member_sees_the_draft(world):
 def test_anonymous_reads_published_examples(world):
     slug = world.example("maja", title="Publicerat")
     world.example("maja", title="Inte publicerat")
-    published = world.api("POST", f"/examples/{slug}/publish", "maja")
+    published = world.api("POST", f"/examples/{slug}/publish", "eva")
     assert published.status_code == 200
     slug = published.json["slug"]
     response = world.api("GET", f"/examples/{slug}")
@@ -78,7 +78,7 @@ def test_anonymous_reads_organisation_names(world):
 
 def test_anonymous_writes_are_401(world):
     slug = world.example("maja")
-    world.api("POST", f"/examples/{slug}/publish", "maja")
+    world.api("POST", f"/examples/{slug}/publish", "eva")
     before = position(world)
     assert_error(world.api("POST", "/examples", json={"title": "Anonym"}), 401, "unauthorized")
     assert_error(world.api("PUT", f"/examples/{slug}", json={"base_version": 1, "body": "x"}), 401)
@@ -127,7 +127,7 @@ def test_member_edits_and_publishes_own_organisation_examples(world):
     slug = world.example("maja", body="ett")
     response = world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "body": "två"})
     assert response.status_code == 200 and response.json["version"] == 2
-    response = world.api("POST", f"/examples/{slug}/publish", "maja")
+    response = world.api("POST", f"/examples/{slug}/publish", "eva")
     assert response.status_code == 200 and response.json["status"] == "published"
     response = world.api("POST", f"/examples/{slug}/revert", "maja", json={"to_version": 1})
     assert response.status_code == 200 and response.json["version"] == 3
@@ -136,7 +136,7 @@ def test_member_edits_and_publishes_own_organisation_examples(world):
 def test_member_of_another_organisation_cannot_write(world):
     published = world.example("maja", title="Publicerat i Falun")
     draft = world.example("maja", title="Utkast i Falun")
-    world.api("POST", f"/examples/{published}/publish", "maja")
+    world.api("POST", f"/examples/{published}/publish", "eva")
     world.token("olle")
     before = position(world)
     assert_error(world.api("PUT", f"/examples/{published}", "olle", json={"base_version": 1, "body": "x"}), 403)

@@ -140,7 +140,7 @@ def test_wikilink_inside_code_is_not_a_link():
 def test_api_html_is_sanitised(world):
     body = "\n\n".join(ATTACKS)
     slug = world.example("maja", body=body)
-    slug = world.api("POST", f"/examples/{slug}/publish", "maja").json["slug"]
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
     for username in (None, "maja"):
         response = world.api("GET", f"/examples/{slug}", username)
         assert response.status_code == 200
@@ -164,7 +164,7 @@ def wikilinks(html: str) -> dict[str, str]:
 
 def test_api_wikilinks_mark_missing_examples(world):
     target = world.example("maja", title="Målet")
-    target = world.api("POST", f"/examples/{target}/publish", "maja").json["slug"]
+    target = world.api("POST", f"/examples/{target}/publish", "eva").json["slug"]
     source = world.example("maja", title="Källan", body="[[Målet]], [[finns-inte]] och [[Målet|igen]].")
     links = wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"])
     assert links == {f"/exempel/{target}": "wikilink", "/exempel/finns-inte": "wikilink missing"}
@@ -173,13 +173,13 @@ def test_api_wikilinks_mark_missing_examples(world):
 def test_api_wikilink_to_an_example_the_reader_cannot_open_is_missing(world):
     draft = world.example("maja", title="Hemligt utkast")
     source = world.example("maja", title="Publik", body=f"Se [[{draft}]].")
-    source = world.api("POST", f"/examples/{source}/publish", "maja").json["slug"]
+    source = world.api("POST", f"/examples/{source}/publish", "eva").json["slug"]
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         f"/exempel/{draft}": "wikilink"}
     assert wikilinks(world.api("GET", f"/examples/{source}").json["html"]) == {
         f"/exempel/{draft}": "wikilink missing"}
     # once the target exists and is published, the link is no longer missing
-    public = world.api("POST", f"/examples/{draft}/publish", "maja").json["slug"]
+    public = world.api("POST", f"/examples/{draft}/publish", "eva").json["slug"]
     assert wikilinks(world.api("GET", f"/examples/{source}").json["html"]) == {f"/exempel/{public}": "wikilink"}, \
         "a link written to the draft's address leads to its public slug"
 
@@ -191,7 +191,7 @@ def test_api_link_to_an_example_created_later_stops_being_missing(world):
     later = world.example("maja", title="Senare exempel")
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         "/exempel/senare-exempel": "wikilink missing"}, "a draft holds no public slug"
-    assert world.api("POST", f"/examples/{later}/publish", "maja").json["slug"] == "senare-exempel"
+    assert world.api("POST", f"/examples/{later}/publish", "eva").json["slug"] == "senare-exempel"
     assert wikilinks(world.api("GET", f"/examples/{source}", "maja").json["html"]) == {
         "/exempel/senare-exempel": "wikilink"}
 

@@ -52,6 +52,7 @@ DRAFT_READ = expect(HIDDEN, ALLOWED, HIDDEN, ALLOWED, ALLOWED, ALLOWED)
 DRAFT_PAGE_WRITE = expect(SIGN_IN, ALLOWED, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED)
 DRAFT_WRITE = expect(SIGN_IN, ALLOWED, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED)
 PUBLISHED_WRITE = expect(SIGN_IN, ALLOWED, FORBIDDEN, ALLOWED, FORBIDDEN, ALLOWED)
+DRAFT_CURATES = expect(SIGN_IN, FORBIDDEN, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED)   # publish, return
 OWN_REQUEST_READ = expect(SIGN_IN, ALLOWED, HIDDEN, ALLOWED, ALLOWED, ALLOWED)
 ADMIN_ONLY = expect(SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED)
 SIGNED_IN_TRIES = expect(SIGN_IN, INVALID, INVALID, INVALID, INVALID, INVALID)
@@ -115,7 +116,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", DRAFT_WRITE, {"slug": "fresh_edited_draft"}, json={"to_version": 1, "comment": "Tillbaka"},
              records=True),
         Case("POST", PUBLISHED_WRITE, {"slug": "fresh_edited_published"}, json={"to_version": 1}, records=True)],
-    "api.publish_example": [Case("POST", DRAFT_WRITE, {"slug": "fresh_draft"}, records=True)],
+    "api.publish_example": [Case("POST", DRAFT_CURATES, {"slug": "fresh_draft"}, records=True)],
+    "api.submit_for_review": [Case("POST", DRAFT_WRITE, {"slug": "fresh_draft"}, records=True)],
+    "api.return_example": [Case("POST", DRAFT_CURATES, {"slug": "fresh_in_review"}, json={"comment": "Komplettera."},
+                                records=True)],
+    "api.check_example": [Case("GET", DRAFT_WRITE, {"slug": "draft"})],
     "api.archive_example": [Case("POST", CURATES, {"slug": "fresh_published"}, records=True),
                             Case("POST", expect(SIGN_IN, FORBIDDEN, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED),
                                  {"slug": "fresh_draft"}, records=True)],
@@ -170,7 +175,11 @@ MATRIX: dict[str, list[Case]] = {
              form=lambda o, role: _example_form(o, role, owner="falu-kommun", base_version="1", comment="Ändrat")),
         Case("POST", PUBLISHED_WRITE, {"slug": "fresh_published"}, records=True,
              form=lambda o, role: _example_form(o, role, owner="falu-kommun", base_version="1"))],
-    "pages.publish_example": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_draft"}, form={}, records=True)],
+    "pages.publish_example": [Case("POST", DRAFT_CURATES, {"slug": "fresh_draft"}, form={}, records=True)],
+    "pages.submit_for_review": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_draft"}, form={}, records=True)],
+    "pages.return_example": [Case("POST", DRAFT_CURATES, {"slug": "fresh_in_review"}, form={"comment": "Komplettera."},
+                                  records=True)],
+    "pages.review_queue": [Case("GET", CURATES)],
     "pages.archive_example": [Case("POST", CURATES, {"slug": "fresh_published"}, form={}, records=True)],
     "pages.revert": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_edited_draft"}, form={"to_version": "1"},
                           records=True),
@@ -283,7 +292,7 @@ class Objects:
         slug = self.wiki.create_example(MAJA, {"title": title, "summary": "Sammanfattning.",
                                                "body": "## Bakgrund\n\nSamverkan mot våld."}).slug
         if publish:  # first, so that both versions are public
-            slug = self.wiki.publish_example(MAJA, slug).slug
+            slug = self.wiki.publish_example(EVA, slug).slug
         if edit:
             self.wiki.edit_example(MAJA, slug, {"base_version": 1, "body": "## Bakgrund\n\nÄndrad text."})
         return slug
@@ -301,6 +310,11 @@ class Objects:
 
     def fresh_published(self) -> str:
         return self._example(f"Färskt publicerat {self.serial()}", publish=True)
+
+    def fresh_in_review(self) -> str:
+        slug = self._example(f"Färskt till granskning {self.serial()}")
+        self.wiki.submit_for_review(MAJA, slug)
+        return slug
 
     def fresh_edited_draft(self) -> str:
         return self._example(f"Färskt ändrat utkast {self.serial()}", edit=True)

@@ -9,7 +9,7 @@ from events.errors import Conflict
 from events.permissions import Actor
 from events.slugs import slugify
 
-from .demo_examples import EXAMPLES
+from .demo_examples import EXAMPLES, FLAGGED_EXAMPLES
 from .services import Services
 
 DEMO_PASSWORD = "demo-losen-2026"
@@ -82,6 +82,7 @@ def load(services: Services, echo=click.echo) -> str:
                     pass
 
     roles = {username: (role, organisation) for username, role, organisation in ACCOUNTS}
+    coordinator = Actor("eva.strand", "coordinator", None)
     services.pages.catch_up()
     loaded = services.pages.example_titles()
     with click.progressbar(EXAMPLES, label="Exempel       ", file=None) as bar:
@@ -97,7 +98,18 @@ def load(services: Services, echo=click.echo) -> str:
                     "base_version": 1, "body": fields["body"] + FOLLOW_UP,
                     "comment": "La till hur arbetet följs upp"})
             if example["publish"]:
-                wiki.publish_example(author, written.slug)
+                if not author.curates:
+                    wiki.submit_for_review(author, written.slug)
+                wiki.publish_example(coordinator, written.slug)
+            added["exempel"] += 1
+        for example in FLAGGED_EXAMPLES:
+            if example["title"] in loaded:
+                continue
+            role, organisation = roles[example["author"]]
+            author = Actor(example["author"], role, organisation)
+            fields = {k: v for k, v in example.items() if k != "author"}
+            written = wiki.create_example(author, {**fields, "comment": "Första versionen"})
+            wiki.submit_for_review(author, written.slug)
             added["exempel"] += 1
 
     added["blanketter"] = _load_register(wiki, roles)

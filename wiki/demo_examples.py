@@ -739,6 +739,50 @@ Rutinen kan spridas till alla barnmorskemottagningar i länet och till elevhäls
 ]
 
 
+# Two drafts sent for review that the identification check stops, so the review queue shows what a
+# finding looks like. The numbers are invented (valid check digits, nobody's number); so are the names.
+FLAGGED_EXAMPLES = [
+    {
+        "author": "maja.lind",
+        "title": "Samordnat stöd efter polisanmälan i Falun",
+        "summary": "Socialtjänsten och polisen i Falun tog kontakt samma dag som en anmälan om våld i nära "
+                   "relation kom in, och erbjöd stödsamtal inom en vecka.",
+        "body": "## Bakgrund\n\nUtkastet beskriver ett ärende för att visa arbetsgången. Kvinnan, "
+                "870412-2384, ringde själv från 070-123 45 67 och bodde då på Åsgatan 38.\n\n"
+                "## Vad gjordes\n\nSocialsekreteraren ringde upp samma dag och bokade ett första samtal.",
+        "organisations": ["falu-kommun", "polismyndigheten"],
+        "municipalities": ["Falun"],
+        "violence_forms": ["nara-relation"],
+        "goals": ["upptackt-skydd-stod"],
+        "target_groups": ["våldsutsatta kvinnor"],
+        "measure_types": ["stod", "samverkan"],
+        "evaluation": "ej-utvarderad",
+        "period": {"start_year": 2025, "end_year": None},
+        "contact": "socialtjansten@falun.example",
+        "tags": ["polisanmälan"],
+    },
+    {
+        "author": "amina.yusuf",
+        "title": "Barnsamtal i skyddat boende i Ludvika",
+        "summary": "Barn som bor med sin mamma i skyddat boende fick egna samtal med en barnsamordnare, "
+                   "i samarbete med Rädda Barnen.",
+        "body": "## Bakgrund\n\nUtkastet utgår från ett barn, Elsa Granlund, som bodde med sin mamma på "
+                "boendet i tre månader. Mamman nås på elsa.mamma@example.se.\n\n"
+                "## Vad gjordes\n\nBarnsamordnaren träffade barnet varje vecka.",
+        "organisations": ["ludvika-kommun", "radda-barnen-dalarna"],
+        "municipalities": ["Ludvika"],
+        "violence_forms": ["nara-relation"],
+        "goals": ["upptackt-skydd-stod"],
+        "target_groups": ["barn"],
+        "measure_types": ["stod"],
+        "evaluation": "uppfoljd",
+        "period": {"start_year": 2024, "end_year": 2025},
+        "contact": "barnsamordnare@ludvika.example",
+        "tags": ["barn", "skyddat boende"],
+    },
+]
+
+
 if __name__ == "__main__":
     import re
     import unicodedata

@@ -6,7 +6,9 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from events.errors import DomainError, EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.errors import (
+    DomainError, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError,
+)
 from events.messages import N_
 from events.readmodel import Behind
 
@@ -14,7 +16,8 @@ from .i18n import translate
 from .services import StoreNotReady
 from .signin import Throttled
 
-STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409}
+STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409,
+          IdentifyingDetails: 422}
 
 HTTP_CODES = {
     400: ("bad_request", N_("Felaktig begäran.")),

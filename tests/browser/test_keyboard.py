@@ -67,7 +67,7 @@ def sign_in_by_keyboard(page, username):
 
 def test_skip_link_comes_first_and_leads_to_the_content(site, page):
     draft = site.world.example("maja", title="Första länken i innehållet")
-    site.world.api("POST", f"/examples/{draft}/publish", "maja")
+    site.world.api("POST", f"/examples/{draft}/publish", "eva")
     site.settle()
     page.goto("/")
     page.keyboard.press("Tab")
@@ -86,7 +86,7 @@ def test_skip_link_comes_first_and_leads_to_the_content(site, page):
 
 def test_focus_is_visible_on_every_element_of_the_start_and_edit_pages(site, page):
     draft = site.world.example("maja", title="Exempel att tabba förbi")
-    site.world.api("POST", f"/examples/{draft}/publish", "maja")
+    site.world.api("POST", f"/examples/{draft}/publish", "eva")
     site.settle()
     page.goto("/")
     seen = set()

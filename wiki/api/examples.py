@@ -113,8 +113,25 @@ def revert_example(slug):
 
 @bp.post("/examples/<slug>/publish")
 def publish_example(slug):
+    return written(services().wiki.publish_example(g.actor, slug, json_body(required=False)))
+
+
+@bp.post("/examples/<slug>/submit-for-review")
+def submit_for_review(slug):
     json_body(required=False)
-    return written(services().wiki.publish_example(g.actor, slug))
+    return written(services().wiki.submit_for_review(g.actor, slug))
+
+
+@bp.post("/examples/<slug>/return")
+def return_example(slug):
+    return written(services().wiki.return_example(g.actor, slug, json_body()))
+
+
+@bp.get("/examples/<slug>/check")
+def check_example(slug):
+    findings = services().wiki.check_example(g.actor, slug)
+    return jsonify({"slug": slug, "findings": [f.as_dict() for f in findings],
+                    "position": services().pages.position()})
 
 
 @bp.post("/examples/<slug>/archive")

@@ -177,6 +177,8 @@ def _schemas() -> dict:
                            "description": "Fälten som båda sidor ändrat (vid `edit_conflict` för en ändring)."},
                 "allowed": {"type": "array", "items": {"type": "string"}},
                 "retry_after": {"type": "integer", "description": "Sekunder att vänta (vid 429)."},
+                "findings": {"type": "array", "items": ref("Finding"),
+                             "description": "Vad identifieringskontrollen hittade (vid `identifying_details`)."},
             }, required=["code", "message"]),
         }, required=["error"], additional=False),
         "Written": obj({"slug": slug, "version": {"type": "integer", "minimum": 1}, "status": statuses,
@@ -216,7 +218,7 @@ def _schemas() -> dict:
             "version": {"type": "integer"}, "at": DATE_TIME,
             "by": string(description="Kontot; för anonyma läsare organisationen som kontot hörde till."),
             "comment": {"type": "string"},
-            "change": enum_of(["created", "edited", "reverted", "published", "archived"]),
+            "change": enum_of(["created", "edited", "reverted", "in_review", "returned", "published", "archived"]),
             "fields": {"type": "array", "items": {"type": "string"}},
             "to_version": {"type": "integer"}, "position": {"type": "integer"},
         }, required=["version", "at", "by", "comment", "change"]),
@@ -387,6 +389,23 @@ def _schemas() -> dict:
                                                                 "trasigt och byggs om från händelseloggen."),
         }, required=["status", "position", "index_position"]),
         "AnyObject": {"type": "object", "description": "Valfritt JSON-objekt; innehållet används inte."},
+        "Finding": obj({
+            "field": string(description="Fältet, t.ex. `body` eller `tags[1]`."),
+            "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
+            "kind": string(description="`personnummer`, `samordningsnummer`, `phone`, `email`, `address`, "
+                                       "`postal_code`, `registration` eller `name`."),
+            "severity": enum_of(["block", "warn"]),
+            "excerpt": string(description="Sammanhanget, med fyndet självt maskerat."),
+        }, required=["field", "start", "end", "kind", "severity", "excerpt"]),
+        "CheckResult": obj({"slug": slug, "findings": {"type": "array", "items": ref("Finding")},
+                            "position": POSITION}, required=["findings"]),
+        "Publish": obj({
+            "override_reason": nullable(string(validation.COMMENT_MAX, description=(
+                "Samordnare: varför exemplet publiceras trots varningar. Aldrig över en blockering."))),
+        }, additional=False),
+        "ReturnToDraft": obj({"comment": string(validation.COMMENT_MAX, min_length=1,
+                                                description="Visas för exemplets organisation.")},
+                             required=["comment"], additional=False),
     }
 
 
@@ -408,6 +427,8 @@ ERROR_RESPONSES = {
     "409": ("Conflict", "Konflikt med det som redan finns (`conflict`, `edit_conflict` med `current_version`, "
                         "`rule_violation`)."),
     "413": ("TooLarge", "Begäran är större än 1 MB (`too_large`)."),
+    "422": ("IdentifyingDetails", "Exemplet innehåller uppgifter som kan identifiera en person "
+                                  "(`identifying_details`, med `findings`)."),
     "429": ("TooManyAttempts", "För många misslyckade inloggningar (`too_many_attempts`, med Retry-After)."),
     "503": ("Unavailable", "Projektionerna hann inte ikapp `min_position` inom 5 s (`behind`), "
                            "händelseloggen är upptagen (`unavailable`), eller sökindexet byggs om (`index_rebuilding`); "
@@ -553,12 +574,36 @@ def _paths() -> dict:
         },
         "/examples/{slug}/publish": {
             "post": operation("publishExample", "Lärande exempel", "Publicera",
-                              description="Ägarorganisationens medlemmar, samordnare och administratörer; ett "
-                                          "arkiverat exempel publiceras igen bara av samordnare. Ändrar status, inte "
-                                          "version. Den första publiceringen ger exemplet dess publika `slug` "
-                                          "(utkastets adress leder dit). Ingen kropp behövs.",
+                              description="Samordnare och administratörer, efter granskning eller egna exempel direkt; "
+                                          "en medlems `publish` ger 403. Identifieringskontrollen körs först: en "
+                                          "blockering ger alltid 422, varningar ger 422 om inte `override_reason` "
+                                          "anges. Ändrar status, inte version. Den första publiceringen ger exemplet "
+                                          "dess publika `slug` (utkastets adress leder dit).",
+                              parameters=[SLUG], body=ref("Publish"), body_required=False, security=SIGNED_IN,
+                              errors=("403", "404", "409", "422"), reads=False, ok=(200, "Publicerat.", written)),
+        },
+        "/examples/{slug}/submit-for-review": {
+            "post": operation("submitExampleForReview", "Lärande exempel", "Skicka till granskning",
+                              description="Ägarorganisationens medlemmar (och samordnare): ett utkast får status "
+                                          "`in_review`. Ingen kropp behövs.",
                               parameters=[SLUG], body=ref("AnyObject"), body_required=False, security=SIGNED_IN,
-                              errors=("403", "404", "409"), reads=False, ok=(200, "Publicerat.", written)),
+                              errors=("403", "404", "409"), reads=False, ok=(200, "Skickat till granskning.", written)),
+        },
+        "/examples/{slug}/return": {
+            "post": operation("returnExample", "Lärande exempel", "Skicka tillbaka till organisationen",
+                              description="Samordnare och administratörer: ett exempel som granskas blir utkast igen, "
+                                          "med kommentaren synlig för dess organisation.",
+                              parameters=[SLUG], body=ref("ReturnToDraft"), security=SIGNED_IN,
+                              errors=("403", "404", "409"), reads=False, ok=(200, "Tillbaka som utkast.", written)),
+        },
+        "/examples/{slug}/check": {
+            "get": operation("checkExample", "Lärande exempel", "Identifieringskontroll",
+                             description="De som får redigera exemplet: personnummer och samordningsnummer "
+                                         "(blockerar), telefonnummer, e-post utanför kontaktfältet, adresser, "
+                                         "postnummer med ort, registreringsnummer och namn (varnar). Kontrollen "
+                                         "hjälper granskaren men ersätter den inte.",
+                             parameters=[SLUG], security=SIGNED_IN, errors=("403", "404"),
+                             ok=(200, "Fynden.", ref("CheckResult"))),
         },
         "/examples/{slug}/archive": {
             "post": operation("archiveExample", "Lärande exempel", "Arkivera",

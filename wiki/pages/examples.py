@@ -8,15 +8,19 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from events import validation
-from events.errors import EditConflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.errors import Conflict, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError
 from events.examples import CONTENT_FIELDS
+from events.identification import check_example
 from events.messages import Message, msg
-from events.permissions import can_archive_example, can_edit_example
+from events.permissions import (
+    can_archive_example, can_edit_example, can_publish_example, can_review_example, can_submit_for_review,
+)
 from events.rendering import EXTERNAL_IMAGE_REMOVED, MISSING_LINK_TITLE, mark_missing_links, render_markdown
 from events.vocabulary import EVALUATIONS, GOALS, MEASURE_TYPES, STATUSES, VIOLENCE_FORMS
 
 from ..auth import page_actor
 from ..diffs import example_diff, side_by_side
+from ..review import marked_fields, review_checklist
 from ..i18n import translate
 from ..kept_forms import COOKIE as KEPT_COOKIE, LIFETIME_SECONDS as KEPT_SECONDS, kept_forms
 from ..services import services
@@ -104,11 +108,20 @@ def example(slug):
     shown = _readable(slug, version)
     shown["html"] = _translate_missing_links(shown.get("html") or "")
     pages = services().pages
+    organisations = shown["organisations"] or []
+    may_edit = can_edit_example(g.actor, organisations)
+    current = shown["version"] == shown["current_version"]
+    findings = check_example(shown) if may_edit and current and shown["status"] != "published" else []
     return render_template(
         "example.html", example=shown, backlinks=pages.backlinks(g.actor, slug),
         organisation_names={o["slug"]: o["name"] for o in pages.organisations()},
-        may_edit=can_edit_example(g.actor, shown["organisations"] or []),
-        may_archive=can_archive_example(g.actor))
+        may_edit=may_edit, may_archive=can_archive_example(g.actor),
+        may_submit=can_submit_for_review(g.actor, organisations) and not g.actor.curates,
+        may_publish=can_publish_example(g.actor), may_review=can_review_example(g.actor),
+        findings=findings, marked=marked_fields(shown, findings),
+        blocked=any(f.severity == "block" for f in findings),
+        checklist=review_checklist(shown) if g.actor.curates else None,
+        returned=pages.return_comment(g.actor, shown) if may_edit else None)
 
 
 # ---- writing ---------------------------------------------------------------------------
@@ -378,7 +391,42 @@ def edit_example(slug):
 
 @bp.post("/exempel/<slug>/publicera")
 def publish_example(slug):
-    return _status_command(slug, services().wiki.publish_example, gettext("Exemplet är publicerat."))
+    reason = request.form.get("override_reason", "").strip()[:500]
+    data = {"override_reason": reason} if reason else {}
+    try:
+        return _status_command(slug, lambda actor, s: services().wiki.publish_example(actor, s, data),
+                               gettext("Exemplet är publicerat."))
+    except IdentifyingDetails as error:
+        flash(translate(error.message), "error")
+        return redirect(url_for("pages.example", slug=slug) + "#kontroll")
+
+
+@bp.post("/exempel/<slug>/skicka-till-granskning")
+def submit_for_review(slug):
+    return _status_command(slug, services().wiki.submit_for_review,
+                           gettext("Exemplet är skickat till granskning. Samordnaren publicerar det eller skickar "
+                                   "tillbaka det med en kommentar."))
+
+
+@bp.post("/exempel/<slug>/skicka-tillbaka")
+def return_example(slug):
+    comment = request.form.get("comment", "")
+    try:
+        return _status_command(slug, lambda actor, s: services().wiki.return_example(actor, s, {"comment": comment}),
+                               gettext("Exemplet är tillbaka hos organisationen som utkast."))
+    except ValidationError as error:
+        flash(translate(error.message), "error")
+        return redirect(url_for("pages.example", slug=slug))
+
+
+@bp.get("/granskningsko")
+def review_queue():
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    if not can_review_example(g.actor):
+        abort(403)
+    total, items = services().pages.list_examples(g.actor, status="in_review", per_page=100)
+    return render_template("review_queue.html", items=items, total=total)
 
 
 @bp.post("/exempel/<slug>/arkivera")
@@ -395,6 +443,9 @@ def _status_command(slug, command, message):
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
+    except Conflict as error:
+        flash(translate(error.message), "error")
+        return redirect(url_for("pages.example", slug=slug))
     _remember_write(written.position)
     flash(message, "ok")
     return redirect(url_for("pages.example", slug=written.slug))

@@ -1,0 +1,139 @@
+"""Safe publishing (issue 12): members send examples for review, coordinators publish or return
+them, and the identification check stops details that may identify a person."""
+
+import pytest
+
+from test_pages import sign_in
+
+PERSONNUMMER = "870412-2384"   # invented, with a valid check digit
+PHONE = "070-123 45 67"
+
+
+def status_of(world, slug, username="eva"):
+    return world.api("GET", f"/examples/{slug}", username).json["status"]
+
+
+def test_a_member_sends_for_review_and_cannot_publish(world):
+    slug = world.example("maja", title="Till granskning")
+    world.token("maja")
+    before = world.wiki.position()
+    response = world.api("POST", f"/examples/{slug}/publish", "maja")
+    assert response.status_code == 403 and response.json["error"]["code"] == "forbidden"
+    assert world.wiki.position() == before
+    response = world.api("POST", f"/examples/{slug}/submit-for-review", "maja")
+    assert response.status_code == 200 and response.json["status"] == "in_review"
+    assert status_of(world, slug) == "in_review"
+    assert world.api("GET", f"/examples/{slug}").status_code == 404, "not public while in review"
+    queue = world.api("GET", "/examples?status=in_review", "eva").json["items"]
+    assert [item["slug"] for item in queue] == [slug]
+    assert world.api("POST", f"/examples/{slug}/publish", "maja").status_code == 403
+    published = world.api("POST", f"/examples/{slug}/publish", "eva")
+    assert published.status_code == 200 and published.json["status"] == "published"
+
+
+def test_only_the_owners_members_send_for_review(world):
+    slug = world.example("maja", title="Partnerns utkast", organisations=["falu-kommun", "mora-kommun"])
+    assert world.api("POST", f"/examples/{slug}/submit-for-review", "olle").status_code == 403
+    assert world.api("POST", f"/examples/{slug}/submit-for-review", "gun").status_code == 403
+    assert world.api("POST", f"/examples/{slug}/submit-for-review").status_code == 401
+    assert status_of(world, slug) == "draft"
+
+
+def test_return_needs_a_coordinator_and_a_comment(world):
+    slug = world.example("maja", title="Skickas tillbaka")
+    assert world.api("POST", f"/examples/{slug}/return", "eva", json={"comment": "Inte än"}).status_code == 409, \
+        "only an example in review is returned"
+    world.api("POST", f"/examples/{slug}/submit-for-review", "maja")
+    for username, status in (("maja", 403), ("olle", 404), ("gun", 403)):
+        response = world.api("POST", f"/examples/{slug}/return", username, json={"comment": "Nej"})
+        assert response.status_code == status, username
+    assert world.api("POST", f"/examples/{slug}/return", "eva", json={}).status_code == 400
+    assert world.api("POST", f"/examples/{slug}/return", "eva", json={"comment": "   "}).status_code == 400
+    assert status_of(world, slug) == "in_review"
+    response = world.api("POST", f"/examples/{slug}/return", "eva", json={"comment": "Lägg till utvärderingen."})
+    assert response.status_code == 200 and response.json["status"] == "draft"
+    history = world.api("GET", f"/examples/{slug}/history", "maja").json["items"]
+    assert (history[0]["change"], history[0]["comment"]) == ("returned", "Lägg till utvärderingen.")
+    page = world.client.get(f"/exempel/{slug}")
+    assert page.status_code == 404
+    sign_in(world.client, "maja")
+    assert "Lägg till utvärderingen." in world.client.get(f"/exempel/{slug}").get_data(as_text=True), \
+        "the comment is shown to the example's organisation"
+
+
+def test_a_coordinators_own_example_is_published_directly(world):
+    slug = world.example("eva", title="Samordnarens eget", organisations=["falu-kommun"])
+    assert world.api("POST", f"/examples/{slug}/publish", "eva").status_code == 200
+    slug = world.example("adam", title="Administratörens eget", organisations=["mora-kommun"])
+    assert world.api("POST", f"/examples/{slug}/publish", "adam").status_code == 200
+
+
+def test_a_personnummer_blocks_publishing_even_with_a_reason(world):
+    slug = world.example("maja", title="Med personnummer", body=f"Kvinnan, {PERSONNUMMER}, fick stöd.")
+    world.api("POST", f"/examples/{slug}/submit-for-review", "maja")
+    world.token("eva")
+    before = world.wiki.position()
+    for payload in (None, {"override_reason": "Jag har kontrollerat."}):
+        response = world.api("POST", f"/examples/{slug}/publish", "eva", json=payload)
+        assert response.status_code == 422, response.json
+        error = response.json["error"]
+        assert error["code"] == "identifying_details"
+        assert [(f["field"], f["kind"], f["severity"]) for f in error["findings"]] == [
+            ("body", "personnummer", "block")]
+        finding = error["findings"][0]
+        assert f"Kvinnan, {PERSONNUMMER}, fick stöd."[finding["start"]:finding["end"]] == PERSONNUMMER
+        assert PERSONNUMMER not in finding["excerpt"], "the excerpt masks the finding"
+    assert world.wiki.position() == before and status_of(world, slug) == "in_review"
+
+
+def test_warnings_stop_publishing_until_a_coordinator_gives_a_reason(world):
+    slug = world.example("maja", title="Med telefonnummer", summary=f"Ring {PHONE} för stöd.")
+    world.api("POST", f"/examples/{slug}/submit-for-review", "maja")
+    response = world.api("POST", f"/examples/{slug}/publish", "eva")
+    assert response.status_code == 422
+    assert [(f["field"], f["kind"], f["severity"]) for f in response.json["error"]["findings"]] == [
+        ("summary", "phone", "warn")]
+    reason = "Numret är mottagningens växel, publicerat på kommunens webbplats."
+    published = world.api("POST", f"/examples/{slug}/publish", "eva", json={"override_reason": reason})
+    assert published.status_code == 200, published.json
+    events = world.api("GET", "/audit/events?type=LearningExample.Published&limit=100", "gun").json["items"]
+    assert events[-1]["data"]["override_reason"] == reason, "the event records the override"
+    history = world.api("GET", f"/examples/{published.json['slug']}/history").json["items"]
+    assert (history[0]["change"], history[0]["comment"]) == ("published", reason)
+
+
+def test_the_check_answers_those_who_may_edit(world):
+    slug = world.example("maja", title="Kontrolleras", body=f"Ring {PHONE} eller mejla anna.berg@example.se.",
+                         contact="kontakt@falun.example")
+    response = world.api("GET", f"/examples/{slug}/check", "maja")
+    assert response.status_code == 200
+    findings = response.json["findings"]
+    assert [(f["field"], f["kind"], f["severity"]) for f in findings] == [
+        ("body", "phone", "warn"), ("body", "email", "warn")]
+    assert all(PHONE not in f["excerpt"] and "anna.berg@" not in f["excerpt"] for f in findings)
+    assert world.api("GET", f"/examples/{slug}/check", "eva").status_code == 200
+    assert world.api("GET", f"/examples/{slug}/check", "gun").status_code == 403
+    assert world.api("GET", f"/examples/{slug}/check", "olle").status_code == 404
+    assert world.api("GET", f"/examples/{slug}/check").status_code == 401
+
+
+@pytest.mark.parametrize("username", ["maja", "eva"])
+def test_the_example_page_shows_the_findings_marked(world, username):
+    slug = world.example("maja", title="Markeras", body=f"Ring {PHONE} efter klockan nio.")
+    sign_in(world.client, username)
+    page = world.client.get(f"/exempel/{slug}").get_data(as_text=True)
+    assert f'<mark class="severity-warn">{PHONE}</mark>' in page
+    assert "Identifieringskontroll" in page
+
+
+def test_the_review_queue_page_is_for_coordinators(world):
+    slug = world.example("maja", title="I kön")
+    world.api("POST", f"/examples/{slug}/submit-for-review", "maja")
+    sign_in(world.client, "maja")
+    assert world.client.get("/granskningsko").status_code == 403
+    coordinator = world.app.test_client()
+    sign_in(coordinator, "eva")
+    page = coordinator.get("/granskningsko").get_data(as_text=True)
+    assert "I kön" in page
+    example = coordinator.get(f"/exempel/{slug}").get_data(as_text=True)
+    assert "Granskarens checklista" in example and "Skicka tillbaka" in example
