@@ -204,7 +204,7 @@ def _check_log(data_dir: str, store: str, report: Report) -> None:
     wiki = Wiki(env=store_environment(data_dir, store, create_tables=False))
     try:
         for slug, version, marker, _ in report.acknowledged:
-            if marker not in wiki.get_example(slug, revision=version).content["body"]:
+            if marker not in wiki.content_of(wiki.get_example(slug, revision=version))["body"]:
                 report.lost.append((slug, version, marker))
     finally:
         wiki.close()

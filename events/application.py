@@ -16,7 +16,7 @@ from eventsourcing.postgres import PostgresDatastore
 from . import validation
 from .accounts import Account
 from .errors import (
-    Conflict, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError,
+    Conflict, EditConflict, IdentifyingDetails, RevisionSuppressed, NotAllowed, NotFound, NotSignedIn, ValidationError,
 )
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
 from .messages import msg
@@ -25,9 +25,10 @@ from .account_commands import AccountCommands, check_password_rules
 from .register import RegisterCommands
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
+from .revisions import RevisionTexts
 from .permissions import (
     Actor, can_archive_example, can_change_organisations, can_create_example, can_edit_example,
-    can_manage_organisations, can_publish_example, can_read_example, can_review_example, can_submit_for_review,
+    can_manage_organisations, can_publish_example, can_suppress_revisions, can_read_example, can_review_example, can_submit_for_review,
     can_unarchive_example,
 )
 from .slugs import is_slug, slugify
@@ -116,6 +117,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person_keys = self._open_person_keys()
+        self.revisions = RevisionTexts(self.person_keys)
 
     def _open_person_keys(self):
         """The key table beside the store: PostgreSQL's schema, or `keys.sqlite` in the data folder."""
@@ -157,12 +159,14 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             slug = provisional_slug(base)
             if ExampleSlug.create_id(slug) in self.repository:
                 continue
-            example = LearningExample(slug=slug, content=content, actor=actor.username, comment=comment,
-                                      provisional=True)
+            text = self.revisions.seal(content, comment)
+            example = LearningExample(slug=slug, actor=actor.username, text=text,
+                                      organisations=content["organisations"], provisional=True)
             reservation = ExampleSlug(slug=slug, example_id=example.id)
             try:
                 recordings = self.save(example, reservation)
             except IntegrityError:
+                self.revisions.destroy(text)
                 continue
             return ExampleWritten(slug, 1, "draft", recordings[-1].notification.id)
         raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
@@ -179,37 +183,64 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, can_edit_example)
-            changed = self._merge_edit(example, base_version, changes)
+            current = self.content_of(example)
+            changed = self._merge_edit(example, current, base_version, changes)
             if "organisations" in changed:
-                check_organisations_change(actor, example.content["organisations"], changed["organisations"])
+                check_organisations_change(actor, example.organisations, changed["organisations"])
             if not changed:
                 return ExampleWritten(slug, example.revision, example.status, self._position(), changed=False)
-            example.edit(changes=changed, comment=comment, actor=actor.username)
             try:
-                recordings = self.save(example)
+                recordings = self._record_revision(example, actor, {**current, **changed}, comment, sorted(changed))
             except IntegrityError:
                 continue
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
-    def _merge_edit(self, example: LearningExample, base_version: int, changes: dict) -> dict:
+    def _record_revision(self, example: LearningExample, actor: Actor, content: dict, comment: str,
+                         changed: list[str], reverts_to: int | None = None):
+        """Records a new revision with its text sealed under a key of its own (destroyed again
+        if the save loses a race)."""
+        text = self.revisions.seal(content, comment)
+        if reverts_to is None:
+            example.edit(actor=actor.username, text=text, organisations=content["organisations"], changed=changed)
+        else:
+            example.revert(to_version=reverts_to, actor=actor.username, text=text,
+                           organisations=content["organisations"], changed=changed)
+        try:
+            return self.save(example)
+        except IntegrityError:
+            self.revisions.destroy(text)
+            raise
+
+    def content_of(self, example: LearningExample) -> dict:
+        """The content of the revision `example` is at (the current one is never suppressed)."""
+        text = self.revisions.open(example.text)
+        if text is None:
+            raise RevisionSuppressed(msg("Version %(version)s är dold.", version=example.revision))
+        return {**validation.EMPTY_CONTENT, **text.get("content", {})}
+
+    def _merge_edit(self, example: LearningExample, current: dict, base_version: int, changes: dict) -> dict:
         """The changes to record: a three-way merge of the saver's base version, the current one and
         what was sent. Only the fields the saver changed from their base count; a field that someone
         else changed since then to another value is a conflict, every other field merges."""
         if base_version > example.revision:
             raise ValidationError(msg("Version %(version)s finns inte.", version=base_version), "base_version")
-        base = example
+        base = current
         if base_version != example.revision:
-            base = self.repository.get(example.id, version=example.aggregate_version_of(base_version))
-        touched = {k: v for k, v in changes.items() if base.content.get(k) != v}
+            try:
+                base = self.content_of(
+                    self.repository.get(example.id, version=example.aggregate_version_of(base_version)))
+            except RevisionSuppressed:  # nothing to merge from: every field sent that differs conflicts
+                base = {k: None for k in changes}
+        touched = {k: v for k, v in changes.items() if base.get(k) != v}
         conflicts = [k for k, v in touched.items()
-                     if example.content.get(k) != base.content.get(k) and example.content.get(k) != v]
+                     if current.get(k) != base.get(k) and current.get(k) != v]
         if conflicts:
             raise EditConflict(
                 msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
                     base=base_version, current=example.revision),
                 current_version=example.revision, fields=conflicts)
-        return {k: v for k, v in touched.items() if example.content.get(k) != v}
+        return {k: v for k, v in touched.items() if current.get(k) != v}
 
     def revert_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         if not isinstance(data, dict):
@@ -233,14 +264,15 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                     msg("Exemplet har ändrats sedan version %(base)s; nu är det version %(current)s.",
                         base=base_version, current=example.revision),
                     current_version=example.revision)
-            old = self.repository.get(example.id, version=example.aggregate_version_of(to_version))
-            changed = {k: v for k, v in old.content.items() if example.content.get(k) != v}
+            old = self.content_of(self.repository.get(example.id, version=example.aggregate_version_of(to_version)))
+            current = self.content_of(example)
+            changed = {k: v for k, v in old.items() if current.get(k) != v}
             if "organisations" in changed:
-                check_organisations_change(actor, example.content["organisations"], changed["organisations"])
-            example.revert(to_version=to_version, changes=changed,
-                           comment=comment or f"Återställd till version {to_version}", actor=actor.username)
+                check_organisations_change(actor, example.organisations, changed["organisations"])
             try:
-                recordings = self.save(example)
+                recordings = self._record_revision(example, actor, old,
+                                                   comment or f"Återställd till version {to_version}",
+                                                   sorted(changed), reverts_to=to_version)
             except IntegrityError:
                 continue
             return ExampleWritten(slug, example.revision, example.status, recordings[-1].notification.id)
@@ -250,7 +282,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         """What the identification check finds in the example now (those who may edit it)."""
         from .identification import check_example
         example = self._example_for_writing(actor, slug, can_edit_example)
-        return check_example(example.content)
+        return check_example(self.content_of(example))
 
     def submit_for_review(self, actor: Actor, slug: str) -> ExampleWritten:
         """A member sends their organisation's draft to the coordinators, who publish it or return it."""
@@ -303,7 +335,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             if example.status == "archived" and not can_unarchive_example(actor):
                 raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
             from .identification import check_example
-            findings = check_example(example.content)
+            findings = check_example(self.content_of(example))
             if any(f.severity == "block" for f in findings):
                 raise IdentifyingDetails(
                     msg("Exemplet innehåller uppgifter som kan identifiera en person och kan inte publiceras."),
@@ -334,13 +366,48 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
+    def suppress_revision(self, actor: Actor, slug: str, revision: int, data: dict) -> ExampleWritten:
+        """Destroys one earlier revision's text and comment for good (an admin, with a reason).
+
+        The event records who and why; then the revision's key is destroyed, so the text is
+        unreadable in the log, its snapshots and every projection rebuilt from them. The
+        current revision cannot be suppressed: edit the text away first.
+        """
+        if not isinstance(data, dict):
+            raise ValidationError(msg("Skicka ett JSON-objekt."))
+        self._example_for_writing(actor, slug, lambda who, _organisations: can_suppress_revisions(who))
+        validation.reject_unknown(data, {"reason"})
+        reason = validation.text(data.get("reason"), "reason", max_length=validation.COMMENT_MAX, required=True)
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_suppress_revisions(who))
+            if not 1 <= revision <= example.revision:
+                raise NotFound(msg("Version %(version)s finns inte.", version=revision))
+            if revision == example.revision:
+                raise Conflict(msg("Den nuvarande versionen kan inte döljas: ändra texten först och dölj sedan "
+                                   "den gamla versionen."))
+            text = self.repository.get(example.id, version=example.aggregate_version_of(revision)).text
+            if revision in example.suppressed:
+                self.revisions.destroy(text)
+                return ExampleWritten(example.slug, example.revision, example.status, self._position(),
+                                      changed=False)
+            if not self.revisions.is_sealed(text):
+                raise Conflict(msg("Versionen sparades innan versioner förseglades och kan inte döljas."))
+            example.suppress(revision=revision, reason=reason, actor=actor.username)
+            try:
+                recordings = self.save(example)
+            except IntegrityError:
+                continue
+            self.revisions.destroy(text)
+            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
+        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
     def _publish(self, example: LearningExample, actor: Actor, override_reason: str | None) -> list:
         """Publishes the example; a draft with a provisional slug takes its public slug now, from
         the title it has then, with -2, -3 … only after slugs that published examples took."""
         if not getattr(example, "provisional", False):
             example.publish(actor=actor.username, override_reason=override_reason)
             return [example]
-        base = slugify(example.content["title"])
+        base = slugify(self.content_of(example)["title"])
         for attempt in range(1, 200):
             public = base if attempt == 1 else f"{base}-{attempt}"
             reservation_id = ExampleSlug.create_id(public)
@@ -374,9 +441,9 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         if not actor.signed_in:
             raise NotSignedIn(msg("Logga in för att ändra exempel."))
         example = self.get_example(slug)
-        if not can_read_example(actor, example.status, example.content["organisations"]):
+        if not can_read_example(actor, example.status, example.organisations):
             raise NotFound(msg("Exemplet finns inte."))
-        if not allowed(actor, example.content["organisations"]):
+        if not allowed(actor, example.organisations):
             raise NotAllowed(msg("Din roll får inte göra detta med exemplet."))
         return example
 

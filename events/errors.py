@@ -57,3 +57,9 @@ class IdentifyingDetails(DomainError):
     def __init__(self, message: str, findings: list[dict]):
         super().__init__(message, findings=findings)
         self.findings = findings
+
+
+class RevisionSuppressed(DomainError):
+    """The revision's text was suppressed: its key is destroyed (HTTP 410)."""
+
+    code = "revision_suppressed"

@@ -17,28 +17,49 @@ class LearningExample(Aggregate):
     publishing and archiving never make an editor's base version stale.
     `revision_versions[n - 1]` is the aggregate version that made revision n.
 
+    Each revision's whole text and its comment are sealed with a key of their own:
+    `text` is `{"key": key id, "sealed": ciphertext}` (see `events.revisions`). The events,
+    and the snapshots that hold the current `text`, keep no readable text, so destroying
+    one revision's key suppresses exactly that revision, and every other revision still
+    reads on its own. The owners (`organisations`) stay readable, for the rules of who may
+    do what. Revisions recorded before sealing carry `content`/`changes` and `comment` in
+    the clear; their `text` is `{"plain": {...}}`.
+
     A draft's slug is `provisional`: it carries a suffix of its own, so that it says
     nothing about other drafts. The first publication gives the example its public slug,
     made from the title then; the provisional slug stays reserved and leads to it.
     """
 
     @event("Created")
-    def __init__(self, slug: str, content: dict, actor: str, comment: str = "", provisional: bool = False):
+    def __init__(self, slug: str, actor: str, text: dict | None = None, organisations: list | None = None,
+                 provisional: bool = False, content: dict | None = None, comment: str = ""):
         self.slug = slug
         self.provisional = provisional
-        self.content = dict(content)
         self.status = "draft"
         self.revision = 1
         self.revision_versions = [1]
+        self.suppressed: list[int] = []
         self.updated_by = actor
+        if content is not None:
+            text, organisations = _plain(content, comment), content.get("organisations", [])
+        self.text = text
+        self.organisations = list(organisations or [])
 
     @event("Edited")
-    def edit(self, changes: dict, comment: str, actor: str) -> None:
-        self._change_content(changes, actor)
+    def edit(self, actor: str, text: dict | None = None, organisations: list | None = None,
+             changed: list | None = None, changes: dict | None = None, comment: str = "") -> None:
+        """`changed`: the names of the fields this revision changed."""
+        self._new_revision(actor, text, organisations, changes, comment)
 
     @event("Reverted")
-    def revert(self, to_version: int, changes: dict, comment: str, actor: str) -> None:
-        self._change_content(changes, actor)
+    def revert(self, to_version: int, actor: str, text: dict | None = None, organisations: list | None = None,
+               changed: list | None = None, changes: dict | None = None, comment: str = "") -> None:
+        self._new_revision(actor, text, organisations, changes, comment)
+
+    @event("RevisionSuppressed")
+    def suppress(self, revision: int, reason: str, actor: str) -> None:
+        """The revision's key is destroyed: its text and comment can never be read again."""
+        self.suppressed = sorted({*self.suppressed, revision})
 
     @event("SubmittedForReview")
     def submit_for_review(self, actor: str) -> None:
@@ -64,14 +85,22 @@ class LearningExample(Aggregate):
         self.status = "archived"
         self.updated_by = actor
 
-    def _change_content(self, changes: dict, actor: str) -> None:
-        self.content.update(changes)
+    def _new_revision(self, actor, text, organisations, changes, comment) -> None:
+        if changes is not None:  # recorded before sealing: the previous revision is plain too
+            content = {**self.text["plain"]["content"], **changes}
+            text, organisations = _plain(content, comment), content.get("organisations", [])
+        self.text = text
+        self.organisations = list(organisations or [])
         self.revision += 1
         self.revision_versions.append(self.version + 1)
         self.updated_by = actor
 
     def aggregate_version_of(self, revision: int) -> int:
         return self.revision_versions[revision - 1]
+
+
+def _plain(content: dict, comment: str) -> dict:
+    return {"plain": {"content": dict(content), "comment": comment}}
 
 
 class ExampleSlug(Aggregate):

@@ -81,3 +81,8 @@ def can_archive_example(actor: Actor) -> bool:
 
 def can_manage_organisations(actor: Actor) -> bool:
     return actor.curates
+
+
+def can_suppress_revisions(actor: Actor) -> bool:
+    """Only an admin destroys a revision's text, as only an admin erases a person."""
+    return actor.role == "admin"

@@ -1,4 +1,4 @@
-"""Personal data sealed with a key per person, the keys kept outside the event log.
+"""Personal data sealed with a key per person (or per revision), the keys kept outside the event log.
 
 A person's name, e-mail, phone and title are stored in the log only as AES-256-GCM
 ciphertext (`sealed`). The key lives in a key table: `keys.sqlite` in the data folder with
@@ -9,6 +9,9 @@ chain) can never be read again.
 A form's free-text note may name people too, so it is sealed in one layer per person the form
 names (`seal_note`): reading it takes every one of their keys, and destroying any one of them
 erases it.
+
+The same key table holds a key per revision of a learning example (`seal_json`, bound to the
+key's id): suppressing a revision destroys its key.
 """
 
 import base64
@@ -32,23 +35,33 @@ def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
+def seal_json(key: bytes, context: str, data) -> str:
+    """`data` as JSON in AES-256-GCM ciphertext bound to `context` (whose key it is)."""
+    nonce = os.urandom(12)
+    plain = json.dumps(data, ensure_ascii=False).encode()
+    return _VERSION + base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plain, context.encode())).decode()
+
+
+def unseal_json(key: bytes | None, context: str, sealed: str):
+    """What `seal_json` sealed, or None when the key is gone (erased, suppressed) or does not fit."""
+    if key is None or not isinstance(sealed, str) or not sealed.startswith(_VERSION):
+        return None
+    raw = base64.b64decode(sealed[len(_VERSION):])
+    try:
+        plain = AESGCM(key).decrypt(raw[:12], raw[12:], context.encode())
+    except InvalidTag:
+        return None
+    return json.loads(plain)
+
+
 def seal(key: bytes, person_id: str, data: dict) -> str:
     """The personal fields as ciphertext bound to the person's id."""
-    nonce = os.urandom(12)
-    plain = json.dumps({k: data[k] for k in PERSONAL_FIELDS}, ensure_ascii=False).encode()
-    return _VERSION + base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plain, person_id.encode())).decode()
+    return seal_json(key, person_id, {k: data[k] for k in PERSONAL_FIELDS})
 
 
 def unseal(key: bytes | None, person_id: str, sealed: str) -> dict | None:
     """The personal fields, or None when the key is gone (erased) or does not fit."""
-    if key is None or not sealed.startswith(_VERSION):
-        return None
-    raw = base64.b64decode(sealed[len(_VERSION):])
-    try:
-        plain = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.encode())
-    except InvalidTag:
-        return None
-    return json.loads(plain)
+    return unseal_json(key, person_id, sealed)
 
 
 def _note_context(request_id: str, person_id: str) -> bytes:

@@ -14,13 +14,15 @@ import time
 from datetime import datetime, timezone
 from typing import Iterable
 
+from .errors import RevisionSuppressed
 from .examples import CONTENT_FIELDS
 from .local_sqlite import LocalSQLite
+from .messages import msg
 from .permissions import Actor
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -39,12 +41,12 @@ CREATE INDEX IF NOT EXISTS example_terms_example ON example_terms (example_id);
 CREATE TABLE IF NOT EXISTS example_versions (
     example_id TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
     at TEXT NOT NULL, by TEXT NOT NULL, public INTEGER NOT NULL DEFAULT 0, by_organisation TEXT,
-    PRIMARY KEY (example_id, version));
+    suppressed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (example_id, version));
 CREATE TABLE IF NOT EXISTS example_history (
     position INTEGER PRIMARY KEY, example_id TEXT NOT NULL, slug TEXT NOT NULL,
     version INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, comment TEXT NOT NULL,
     change TEXT NOT NULL, fields TEXT NOT NULL, to_version INTEGER, public INTEGER NOT NULL,
-    by_organisation TEXT);
+    by_organisation TEXT, suppressed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS example_aliases (slug TEXT PRIMARY KEY, example_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS example_history_example ON example_history (example_id, position);
 CREATE TABLE IF NOT EXISTS links (source_id TEXT NOT NULL, target_slug TEXT NOT NULL);
@@ -204,7 +206,9 @@ class ReadModel(RegisterView):
         return row[0] if row else None
 
     def _on_LearningExample_Created(self, db, e, position):
-        content = {**dict.fromkeys(CONTENT_FIELDS), **e.content}
+        text = self.app.revisions.open_event(e)
+        content = {**dict.fromkeys(CONTENT_FIELDS), **((text or {}).get("content") or {})}
+        content["title"] = content["title"] or ""
         at = iso(e.timestamp)
         rendered = render_markdown(content.get("body") or "")
         organisation = self._actor_organisation(db, e.actor)
@@ -214,11 +218,11 @@ class ReadModel(RegisterView):
              json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor, at, e.actor,
              organisation, organisation))
         self._index_example(db, str(e.originator_id), content, rendered.links)
-        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?,0,?)",
-                   (str(e.originator_id), 1, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor,
-                    organisation))
+        self._version(db, str(e.originator_id), 1, content if text else None, rendered.html, at, e.actor, False,
+                      organisation)
         changed = [f for f in CONTENT_FIELDS if content.get(f) not in (None, "", [])]
-        self._history(db, e, position, 1, "created", e.comment, changed, None, public=False)
+        self._history(db, e, position, 1, "created", (text or {}).get("comment"), changed, None, public=False,
+                      suppressed=text is None)
 
     def _on_LearningExample_Edited(self, db, e, position):
         self._content_changed(db, e, position, "edited", None)
@@ -227,24 +231,52 @@ class ReadModel(RegisterView):
         self._content_changed(db, e, position, "reverted", e.to_version)
 
     def _content_changed(self, db, e, position, change, to_version):
+        """A new revision. Its text is the whole content (or, recorded before sealing, the changed
+        fields); a revision whose key is gone leaves the example's current text as it was."""
         example_id = str(e.originator_id)
         row = db.execute("SELECT content, version, status FROM examples WHERE id=?", (example_id,)).fetchone()
-        content = {**json.loads(row["content"]), **e.changes}
+        text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
-        rendered = render_markdown(content.get("body") or "")
         organisation = self._actor_organisation(db, e.actor)
         public = row["status"] == "published"
+        fields = sorted(e.changed) if getattr(e, "changed", None) is not None else sorted((text or {}).get("changes", {}))
+        if text is None:
+            db.execute("UPDATE examples SET version=?, updated_at=?, updated_by=?, updated_org=? WHERE id=?",
+                       (version, at, e.actor, organisation, example_id))
+            self._version(db, example_id, version, None, "", at, e.actor, public, organisation)
+            self._history(db, e, position, version, change, "", fields, to_version, public=public, suppressed=True)
+            return
+        content = {**json.loads(row["content"]), **text.get("changes", {}), **text.get("content", {})}
+        rendered = render_markdown(content.get("body") or "")
         db.execute(
             "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=?, "
             "updated_org=? WHERE id=?",
             (content["title"], content.get("summary") or "", version, json.dumps(content, ensure_ascii=False),
              rendered.html, at, e.actor, organisation, example_id))
         self._index_example(db, example_id, content, rendered.links)
-        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?,?,?)",
-                   (example_id, version, json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor,
-                    int(public), organisation))
-        self._history(db, e, position, version, change, e.comment, sorted(e.changes), to_version, public=public)
+        self._version(db, example_id, version, content, rendered.html, at, e.actor, public, organisation)
+        self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public)
+
+    @staticmethod
+    def _version(db, example_id, version, content, html, at, by, public, organisation) -> None:
+        """A revision's row; `content` None: suppressed, so no text is kept."""
+        db.execute("INSERT INTO example_versions VALUES (?,?,?,?,?,?,?,?,?)",
+                   (example_id, version, json.dumps(content if content is not None else {}, ensure_ascii=False),
+                    html if content is not None else "", at, by, int(public), organisation, int(content is None)))
+
+    def _on_LearningExample_RevisionSuppressed(self, db, e, position):
+        """The revision's text and comment leave every table; its history line says who hid it and why."""
+        example_id = str(e.originator_id)
+        db.execute("UPDATE example_versions SET content='{}', html='', suppressed=1 WHERE example_id=? AND version=?",
+                   (example_id, e.revision))
+        db.execute("UPDATE example_history SET comment='', suppressed=1 WHERE example_id=? AND version=? "
+                   "AND change IN ('created', 'edited', 'reverted')", (example_id, e.revision))
+        row = db.execute("SELECT public FROM example_versions WHERE example_id=? AND version=?",
+                         (example_id, e.revision)).fetchone()
+        self._history(db, e, position, e.revision, "suppressed", e.reason, [], None,
+                      public=bool(row and row["public"]))
+        self.purge_pending = True
 
     def _on_LearningExample_Published(self, db, e, position):
         example_id = str(e.originator_id)
@@ -278,11 +310,12 @@ class ReadModel(RegisterView):
         version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
         self._history(db, e, position, version, change or status, comment, [], None, public=public)
 
-    def _history(self, db, e, position, version, change, comment, fields, to_version, public):
+    def _history(self, db, e, position, version, change, comment, fields, to_version, public, suppressed=False):
         slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
-        db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    (position, str(e.originator_id), slug, version, iso(e.timestamp), e.actor, comment or "",
-                    change, json.dumps(fields), to_version, int(public), self._actor_organisation(db, e.actor)))
+                    change, json.dumps(fields), to_version, int(public), self._actor_organisation(db, e.actor),
+                    int(suppressed)))
 
     def _index_example(self, db, example_id: str, content: dict, links: Iterable[str]) -> None:
         db.execute("DELETE FROM example_terms WHERE example_id=?", (example_id,))
@@ -486,10 +519,14 @@ class ReadModel(RegisterView):
         return self._history_item(actor, last)
 
     def _version_row(self, actor: Actor, example_id: str, version: int):
+        """The version's row if the reader may see it; RevisionSuppressed if its text is gone."""
         public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"
-        return self._db().execute(
+        row = self._db().execute(
             f"SELECT * FROM example_versions WHERE example_id=? AND version=?{public_only}",
             (example_id, version)).fetchone()
+        if row is not None and row["suppressed"]:
+            raise RevisionSuppressed(msg("Version %(version)s är dold.", version=version))
+        return row
 
     def _canonical_links(self, actor: Actor, html: str) -> str:
         """Links written to an example's draft address lead to its public slug."""
@@ -517,15 +554,15 @@ class ReadModel(RegisterView):
         return {r[0]: r[1] for r in rows}
 
     def version_content(self, example_id: str, version: int, actor: Actor) -> dict | None:
-        """A version's content, if the reader may see that version."""
+        """A version's content, if the reader may see that version (RevisionSuppressed if it is hidden)."""
         row = self._version_row(actor, example_id, version)
         return json.loads(row["content"]) if row else None
 
     def versions(self, example_id: str, actor: Actor) -> list[int]:
-        """The versions the reader may see, oldest first."""
+        """The versions the reader may see and compare (not suppressed ones), oldest first."""
         public_only = "" if self.reads_drafts_of(actor, example_id) else " AND public=1"
         return [r[0] for r in self._db().execute(
-            f"SELECT version FROM example_versions WHERE example_id=?{public_only} ORDER BY version",
+            f"SELECT version FROM example_versions WHERE example_id=? AND suppressed=0{public_only} ORDER BY version",
             (example_id,)).fetchall()]
 
     def history(self, example_id: str, actor: Actor) -> list[dict]:
@@ -541,6 +578,8 @@ class ReadModel(RegisterView):
         item = {"version": r["version"], "at": r["at"], "by": self._author(actor, r["by"], r["by_organisation"]),
                 "comment": r["comment"], "change": r["change"], "fields": json.loads(r["fields"]),
                 "position": r["position"]}
+        if r["suppressed"]:
+            item["suppressed"] = True
         if r["to_version"] is not None:
             item["to_version"] = r["to_version"]
         return item

@@ -3,7 +3,9 @@
 A batch's documents and the tracking position become visible in one Whoosh commit (a TOC
 rename), so a crash at any moment leaves the index at the end of some earlier batch, and
 the next run resumes from there: nothing is lost, nothing applied twice. An index that is
-missing or was set aside as broken is rebuilt from the log.
+missing or was set aside as broken is rebuilt from the log. A batch that suppresses a
+revision is committed with `optimize`: every segment is rewritten without deleted documents,
+so no index file keeps a suppressed text.
 """
 
 import fcntl
@@ -23,19 +25,24 @@ def _iso(moment) -> str:
 
 
 class ExampleStates:
-    """What the index keeps per example, evolved by the example's events."""
+    """What the index keeps per example, evolved by the example's events. `revisions` opens a
+    revision's sealed text; a suppressed revision leaves the text as it was (it is never the
+    current one)."""
 
     @staticmethod
-    def apply(state: dict | None, event) -> dict | None:
+    def apply(state: dict | None, event, revisions) -> dict | None:
         name = type(event).__qualname__
         at = _iso(event.timestamp)
         if name == "LearningExample.Created":
+            text = revisions.open_event(event) or {}
             return {"id": str(event.originator_id), "slug": event.slug, "status": "draft", "version": 1,
-                    "content": dict(event.content), "created_at": at, "updated_at": at}
+                    "content": dict(text.get("content") or {}), "created_at": at, "updated_at": at}
         if state is None:
             return None
         if name in ("LearningExample.Edited", "LearningExample.Reverted"):
-            state["content"].update(event.changes)
+            text = revisions.open_event(event) or {}
+            state["content"].update(text.get("changes") or {})
+            state["content"].update(text.get("content") or {})
             state["version"] += 1
         elif name == "LearningExample.Published":
             state["status"] = "published"
@@ -75,17 +82,19 @@ class IndexFollower:
                 writer.cancel()
                 return 0
             states: dict[str, dict] = {}
+            purge = False
             for notification in notifications:
                 if not _is_example_event(notification):
                     continue
                 event = self.app.mapper.to_domain_event(notification)
                 key = str(event.originator_id)
                 state = states.get(key) or self.index.stored_state(searcher, key)
-                state = ExampleStates.apply(state, event)
+                state = ExampleStates.apply(state, event, self.app.revisions)
                 if state is not None:
                     states[key] = state
+                purge = purge or type(event).__qualname__ == "LearningExample.RevisionSuppressed"
             self.index.apply(writer, states, notifications[-1].id)
-            writer.commit()
+            writer.commit(optimize=purge)
             return len(notifications)
 
     def behind(self) -> bool:
@@ -139,7 +148,7 @@ class IndexFollower:
                 if _is_example_event(notification):
                     event = self.app.mapper.to_domain_event(notification)
                     key = str(event.originator_id)
-                    state = ExampleStates.apply(states.get(key), event)
+                    state = ExampleStates.apply(states.get(key), event, self.app.revisions)
                     if state is not None:
                         states[key] = state
             if progress:

@@ -3,7 +3,7 @@ them, and the identification check stops details that may identify a person."""
 
 import pytest
 
-from test_pages import sign_in
+from test_pages import form, sign_in
 
 PERSONNUMMER = "870412-2384"   # invented, with a valid check digit
 PHONE = "070-123 45 67"
@@ -137,3 +137,66 @@ def test_the_review_queue_page_is_for_coordinators(world):
     assert "I kön" in page
     example = coordinator.get(f"/exempel/{slug}").get_data(as_text=True)
     assert "Granskarens checklista" in example and "Skicka tillbaka" in example
+
+
+# ---- the editor: findings in the preview and after a save ---------------------------------------
+
+def test_a_preview_shows_the_findings_marked_in_every_text_field(world):
+    token = sign_in(world.client, "maja")
+    before = world.wiki.position()
+    preview = world.client.post("/nytt-exempel", data=form(
+        token, action="preview", body=f"Kvinnan, {PERSONNUMMER}, fick stöd.", tags="stöd, Anna Lindqvist",
+        comment=f"Ring mig på {PHONE}"))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Förhandsvisning" in page and "Identifieringskontroll" in page
+    assert f'<mark class="severity-block">{PERSONNUMMER}</mark>' in page
+    assert '<mark class="severity-warn">Anna Lindqvist</mark>' in page
+    assert f'<mark class="severity-warn">{PHONE}</mark>' in page
+    assert "Blockerar: personnummer i Beskrivning" in page
+    assert "Varning: namn i Taggar" in page and "Varning: telefonnummer i Kommentar till ändringen" in page
+    assert "kan inte publiceras förrän de är borttagna" in page
+    assert world.wiki.position() == before, "a preview records nothing"
+
+
+def test_a_preview_without_findings_marks_nothing(world):
+    token = sign_in(world.client, "maja")
+    preview = world.client.post("/nytt-exempel", data=form(token, action="preview", body="Kuratorn ringer upp."))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Förhandsvisning" in page
+    assert "<mark" not in page and "findings-list" not in page
+    assert "Kontrollen hittade inga personnummer" in page
+
+
+def test_the_edit_preview_checks_the_forms_text_not_the_saved_one(world):
+    slug = world.example("maja", title="Redigeras", body=f"Ring {PHONE}.")
+    token = sign_in(world.client, "maja")
+    preview = world.client.post(f"/exempel/{slug}/redigera", data=form(
+        token, action="preview", body="Ring mottagningen.", summary="Fru Berg fick hjälp."))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert 'Fru <mark class="severity-warn">Berg</mark>' in page
+    assert PHONE not in page
+
+
+def test_saving_text_with_findings_says_so_and_the_page_marks_them(world):
+    token = sign_in(world.client, "maja")
+    saved = world.client.post("/nytt-exempel", data=form(token, body=f"Ring {PHONE} efter nio."))
+    assert saved.status_code == 302
+    page = world.client.get(saved.location).get_data(as_text=True)
+    assert "Exemplet sparades som utkast." in page
+    assert 'class="flash warn"' in page and "ta bort dem innan exemplet skickas till granskning" in page
+    assert f'<mark class="severity-warn">{PHONE}</mark>' in page
+    clean = world.client.post("/nytt-exempel", data=form(token, title="Utan fynd", body="Ring mottagningen."))
+    page = world.client.get(clean.location).get_data(as_text=True)
+    assert "Exemplet sparades som utkast." in page and 'class="flash warn"' not in page
+
+
+def test_editing_a_published_example_into_findings_says_so(world):
+    slug = world.example("eva", title="Publicerat", organisations=["falu-kommun"])
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
+    token = sign_in(world.client, "maja")
+    saved = world.client.post(f"/exempel/{slug}/redigera", data=form(
+        token, title="Publicerat", body=f"Ring {PHONE}.", base_version="1"))
+    assert saved.status_code == 302
+    page = world.client.get(saved.location).get_data(as_text=True)
+    assert "Ändringen sparades." in page and "Den publicerade texten innehåller uppgifter" in page

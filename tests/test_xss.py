@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from events.permissions import Actor
+
 from tests.conftest import World
 from stores import make_app
 
@@ -698,9 +700,10 @@ def test_the_feed_leaves_out_characters_xml_cannot_carry_in_stored_events(world)
     break the feed."""
     slug = world.api("POST", f"/examples/{world.example('maja', title='Rent')}/publish", "eva").json["slug"]
     example = world.wiki.get_example(slug)
-    example.edit({"title": "Trasig\uffff\ufffe\x01\x1b titel", "summary": "S\x0b\x0c\x7f"},
-                 comment="Kom\uffffmentar\x00", actor="maja")
-    world.wiki.save(example)
+    content = {**world.wiki.content_of(example), "title": "Trasig\uffff\ufffe\x01\x1b titel",
+               "summary": "S\x0b\x0c\x7f"}
+    world.wiki._record_revision(example, Actor("maja", "member", world.falun), content, "Kom\uffffmentar\x00",
+                                ["summary", "title"])
     assert world.api("GET", f"/examples/{slug}").json["title"] == "Trasig\uffff\ufffe\x01\x1b titel"
     response = world.client.get("/feeds/changes.atom")
     assert response.status_code == 200

@@ -35,6 +35,11 @@ def event_item(notification, event, app=None) -> dict:
         fields = app and unseal(app.person_keys.get(person_id), person_id, event.sealed)
         data = {"actor": data.get("actor"), **(fields or erased_fields()), "erased": not fields,
                 "sealed": "[krypterat]"}
+    if type(event).__qualname__.startswith("LearningExample.") and isinstance(data.get("text"), dict):
+        opened = app and app.revisions.open(event.text)  # a revision: readable until it is suppressed
+        data = {**{k: v for k, v in data.items() if k != "text"}, "text": "[krypterat]",
+                **({"content": opened.get("content"), "comment": opened.get("comment")} if opened
+                   else {"suppressed": True})}
     return {
         "position": notification.id, "aggregate_id": str(notification.originator_id),
         "version": notification.originator_version, "type": type(event).__qualname__,

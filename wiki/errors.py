@@ -7,7 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from events.errors import (
-    DomainError, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError,
+    DomainError, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, RevisionSuppressed,
+    ValidationError,
 )
 from events.messages import N_
 from events.readmodel import Behind
@@ -17,7 +18,7 @@ from .services import StoreNotReady
 from .signin import Throttled
 
 STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409,
-          IdentifyingDetails: 422}
+          RevisionSuppressed: 410, IdentifyingDetails: 422}
 
 HTTP_CODES = {
     400: ("bad_request", N_("Felaktig begäran.")),
@@ -26,6 +27,7 @@ HTTP_CODES = {
     404: ("not_found", N_("Finns inte.")),
     405: ("method_not_allowed", N_("Metoden är inte tillåten här.")),
     409: ("conflict", N_("Konflikt.")),
+    410: ("gone", N_("Finns inte längre.")),
     413: ("too_large", N_("Begäran är för stor (högst 1 MB).")),
     415: ("unsupported_media_type", N_("Skicka JSON.")),
     429: ("too_many_requests", N_("För många försök.")),

@@ -113,7 +113,7 @@ def test_sign_in_by_keyboard(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mitt konto")
 
 
-def test_write_and_publish_an_example_by_keyboard(site, page):
+def test_write_an_example_and_send_it_for_review_by_keyboard(site, page):
     sign_in_by_keyboard(page, "maja")
     tab_to(page, link("Skriv exempel"))
     page.keyboard.press("Enter")
@@ -143,8 +143,8 @@ def test_write_and_publish_an_example_by_keyboard(site, page):
     expect(page.locator("main .flash.ok")).to_have_text("Exemplet sparades som utkast.")
     expect(page).to_have_url(re.compile(r"/exempel/tangentbordets-exempel-[0-9a-f]{6}$"))
 
-    tab_to(page, button("Publicera"))
+    tab_to(page, button("Skicka till granskning"))  # members send for review; coordinators publish
     page.keyboard.press("Enter")
-    expect(page.locator("main .flash.ok")).to_have_text("Exemplet är publicerat.")
+    expect(page.locator("main .flash.ok")).to_contain_text("Exemplet är skickat till granskning.")
     expect(page.get_by_role("complementary", name="Fakta om exemplet")).to_contain_text("Våld i nära relation")
     expect(page.locator("article .body li")).to_have_text(["Tab", "Enter"])

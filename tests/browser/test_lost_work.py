@@ -32,7 +32,7 @@ def test_two_editors_of_different_fields_both_keep_their_changes(site, page, ope
     expect(eva.get_by_role("heading", name="Redigeringskonflikt")).to_have_count(0)
     expect(eva.locator("article")).to_contain_text("Majas sammanfattning.")
     example = site.wiki.get_example(slug)
-    assert (example.content["summary"], example.content["tags"], example.revision) == (
+    assert (site.wiki.content_of(example)["summary"], site.wiki.content_of(example)["tags"], example.revision) == (
         "Majas sammanfattning.", ["skola", "fritids"], 3)
 
 
@@ -68,7 +68,7 @@ def test_a_conflict_on_another_field_than_the_body_shows_that_field(site, page, 
     eva.get_by_role("button", name="Spara").click()
     expect(flash(eva)).to_have_text("Ändringen sparades.")
     example = site.wiki.get_example(slug)
-    assert (example.content["title"], example.content["summary"], example.content["tags"]) == (
+    assert (site.wiki.content_of(example)["title"], site.wiki.content_of(example)["summary"], site.wiki.content_of(example)["tags"]) == (
         "Majas titel", "Majas sammanfattning.", ["skola", "fritids"])
 
 
@@ -94,7 +94,7 @@ def test_signing_in_again_in_the_middle_of_an_edit_keeps_the_text(site, page):
     expect(page.get_by_label("Kommentar till ändringen")).to_have_value("Efter en lång stund")
     page.get_by_role("button", name="Spara").click()
     expect(flash(page)).to_have_text("Ändringen sparades.")
-    assert site.wiki.get_example(slug).content["body"] == text
+    assert site.wiki.content_of(site.wiki.get_example(slug))["body"] == text
 
 
 def test_the_form_keeps_a_draft_in_the_browser_and_warns_before_leaving(site, page):

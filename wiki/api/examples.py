@@ -127,6 +127,11 @@ def return_example(slug):
     return written(services().wiki.return_example(g.actor, slug, json_body()))
 
 
+@bp.post("/examples/<slug>/versions/<int:version>/suppress")
+def suppress_revision(slug, version):
+    return written(services().wiki.suppress_revision(g.actor, slug, version, json_body()))
+
+
 @bp.get("/examples/<slug>/check")
 def check_example(slug):
     findings = services().wiki.check_example(g.actor, slug)

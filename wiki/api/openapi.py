@@ -403,6 +403,9 @@ def _schemas() -> dict:
             "override_reason": nullable(string(validation.COMMENT_MAX, description=(
                 "Samordnare: varför exemplet publiceras trots varningar. Aldrig över en blockering."))),
         }, additional=False),
+        "Suppress": obj({"reason": string(validation.COMMENT_MAX, min_length=1,
+                                          description="Varför texten döljs; syns i historiken.")},
+                        required=["reason"], additional=False),
         "ReturnToDraft": obj({"comment": string(validation.COMMENT_MAX, min_length=1,
                                                 description="Visas för exemplets organisation.")},
                              required=["comment"], additional=False),
@@ -426,6 +429,7 @@ ERROR_RESPONSES = {
     "404": ("NotFound", "Finns inte, eller får inte läsas av den som frågar (`not_found`)."),
     "409": ("Conflict", "Konflikt med det som redan finns (`conflict`, `edit_conflict` med `current_version`, "
                         "`rule_violation`)."),
+    "410": ("Gone", "Versionens text är dold för alltid (`revision_suppressed`)."),
     "413": ("TooLarge", "Begäran är större än 1 MB (`too_large`)."),
     "422": ("IdentifyingDetails", "Exemplet innehåller uppgifter som kan identifiera en person "
                                   "(`identifying_details`, med `findings`)."),
@@ -542,7 +546,7 @@ def _paths() -> dict:
         "/examples/{slug}": {
             "get": operation(
                 "readExample", "Lärande exempel", "Läs ett exempel",
-                parameters=[SLUG, query("version", integer(1), "En äldre version.")], errors=("404",),
+                parameters=[SLUG, query("version", integer(1), "En äldre version.")], errors=("404", "410"),
                 ok=(200, "Alla fält, `html` (renderad och sanerad) och versionsuppgifter.", ref("Example"))),
             "put": operation(
                 "editExample", "Lärande exempel", "Ändra ett exempel",
@@ -564,13 +568,13 @@ def _paths() -> dict:
                 "diffExample", "Lärande exempel", "Skillnad mellan två versioner",
                 parameters=[SLUG, query("from", integer(1), "Den äldre versionen.", required=True),
                             query("to", integer(1), "Den nyare versionen.", required=True)],
-                errors=("404",), ok=(200, "Ändrade fält och en enhetlig diff av `body`.", ref("Diff"))),
+                errors=("404", "410"), ok=(200, "Ändrade fält och en enhetlig diff av `body`.", ref("Diff"))),
         },
         "/examples/{slug}/revert": {
             "post": operation("revertExample", "Lärande exempel", "Återställ en äldre version",
                               description="Ger en ny version med samma innehåll som `to_version`.",
                               parameters=[SLUG], body=ref("ExampleRevert"), security=SIGNED_IN,
-                              errors=("403", "404", "409"), reads=False, ok=(200, "Den nya versionen.", written)),
+                              errors=("403", "404", "409", "410"), reads=False, ok=(200, "Den nya versionen.", written)),
         },
         "/examples/{slug}/publish": {
             "post": operation("publishExample", "Lärande exempel", "Publicera",
@@ -595,6 +599,15 @@ def _paths() -> dict:
                                           "med kommentaren synlig för dess organisation.",
                               parameters=[SLUG], body=ref("ReturnToDraft"), security=SIGNED_IN,
                               errors=("403", "404", "409"), reads=False, ok=(200, "Tillbaka som utkast.", written)),
+        },
+        "/examples/{slug}/versions/{version}/suppress": {
+            "post": operation("suppressRevision", "Lärande exempel", "Dölj en versions text",
+                              description="Administratörer: versionens text och kommentar förstörs för alltid "
+                                          "(dess nyckel raderas) i svar, sökindex, flöden och filer. Historiken behåller "
+                                          "raden med vem och varför. Den nuvarande versionen kan inte döljas (409).",
+                              parameters=[SLUG, path("version", integer(1), "Versionen vars text döljs.")],
+                              body=ref("Suppress"), security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
+                              ok=(200, "Dold.", written)),
         },
         "/examples/{slug}/check": {
             "get": operation("checkExample", "Lärande exempel", "Identifieringskontroll",

@@ -66,5 +66,5 @@ def _here() -> str:
 
 
 from . import (  # noqa: E402,F401
-    account, accounts, api_docs, audit, changes, examples, language, organisations, register, search,
+    account, accounts, api_docs, audit, changes, examples, language, organisations, register, search, suppression,
 )

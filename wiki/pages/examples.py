@@ -8,12 +8,15 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from events import validation
-from events.errors import Conflict, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.errors import (
+    Conflict, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, RevisionSuppressed, ValidationError,
+)
 from events.examples import CONTENT_FIELDS
 from events.identification import check_example
 from events.messages import Message, msg
 from events.permissions import (
     can_archive_example, can_edit_example, can_publish_example, can_review_example, can_submit_for_review,
+    can_suppress_revisions,
 )
 from events.rendering import EXTERNAL_IMAGE_REMOVED, MISSING_LINK_TITLE, mark_missing_links, render_markdown
 from events.vocabulary import EVALUATIONS, GOALS, MEASURE_TYPES, STATUSES, VIOLENCE_FORMS
@@ -197,10 +200,36 @@ def _values_from_content(content: dict, version: int | None = None) -> dict:
 
 def _render_form(values: dict, *, slug=None, error=None, error_field=None, preview=None, conflict=None, kept=False,
                  status=200):
+    text = _checked_text(values)
+    findings = check_example(text, text["comment"]) if preview is not None else []
     return render_template(
         "edit.html", values=values, slug=slug, error=error, error_field=error_field, preview=preview,
+        findings=findings, marked=marked_fields(text, findings),
+        blocked=any(f.severity == "block" for f in findings),
         conflict=conflict, kept=kept, draft_key=_draft_key(slug), unsaved=request.method == "POST" or kept,
         organisations=[o for o in services().pages.organisations() if not o["left_on"]]), status
+
+
+def _checked_text(values: dict) -> dict:
+    """The form's free-text fields as the identification check reads them, the edit comment included:
+    the preview checks what the form holds now, not what was saved."""
+    return {"title": values["title"], "summary": values["summary"], "body": values["body"],
+            "contact": values["contact"], "target_groups": _split_labels(values["target_groups"]),
+            "tags": _split_labels(values["tags"]), "comment": values["comment"]}
+
+
+def _flash_findings(slug: str) -> None:
+    """After a save: tell the person when the saved text holds details that may identify someone
+    (the example page marks them, as long as it is not published)."""
+    saved = services().pages.example(g.actor, slug)
+    if saved is None or not check_example(saved):
+        return
+    if saved["status"] == "published":
+        flash(gettext("Den publicerade texten innehåller uppgifter som kan identifiera en person. Redigera "
+                      "exemplet och förhandsvisa det för att se var."), "warn")
+    else:
+        flash(gettext("Kontrollen hittade uppgifter som kan identifiera en person. De är markerade nedan: ta bort "
+                      "dem innan exemplet skickas till granskning eller publiceras."), "warn")
 
 
 def _draft_key(slug: str | None) -> str:
@@ -356,6 +385,7 @@ def new_example():
                             status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
     flash(gettext("Exemplet sparades som utkast."), "ok")
+    _flash_findings(written.slug)
     return _saved(redirect(url_for("pages.example", slug=written.slug)), None)
 
 
@@ -386,6 +416,7 @@ def edit_example(slug):
                             status=400 if isinstance(error, ValidationError) else 403)
     _remember_write(written.position)
     flash(gettext("Ändringen sparades.") if written.changed else gettext("Inget ändrades."), "ok")
+    _flash_findings(written.slug)
     return _saved(redirect(url_for("pages.example", slug=slug)), slug)
 
 
@@ -462,7 +493,8 @@ def history(slug):
     newest = sorted({i["version"] for i in items if i["change"] in CONTENT_CHANGES}, reverse=True)
     return render_template("history.html", example=current, items=items,
                            compare_to=newest[0] if newest else None, compare_from=newest[1] if len(newest) > 1 else None,
-                           may_edit=can_edit_example(g.actor, current["organisations"] or []))
+                           may_edit=can_edit_example(g.actor, current["organisations"] or []),
+                           may_suppress=can_suppress_revisions(g.actor))
 
 
 @bp.get("/exempel/<slug>/jamfor")
@@ -514,7 +546,7 @@ def revert(slug):
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
-    except ValidationError as error:
+    except (ValidationError, RevisionSuppressed) as error:
         flash(translate(error.message), "error")
         return redirect(url_for("pages.history", slug=slug))
     _remember_write(written.position)
