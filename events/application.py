@@ -95,6 +95,15 @@ def store_environment(data_dir: str, event_store: str = "sqlite", create_tables:
     }
 
 
+def _found_text(content: dict, comment: str, finding) -> str:
+    """The text a finding covers, from its field (`body`, `tags[1]`, `comment`)."""
+    name, _, index = finding.field.partition("[")
+    value = comment if name == "comment" else content.get(name)
+    if index:
+        value = (value or [])[int(index.rstrip("]"))]
+    return (value or "")[finding.start:finding.end]
+
+
 def provisional_slug(base: str) -> str:
     """A draft's address: the title's slug and a random suffix, so it depends on no other example."""
     return f"{base}-{secrets.token_hex(3)}"
@@ -189,6 +198,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                 check_organisations_change(actor, example.organisations, changed["organisations"])
             if not changed:
                 return ExampleWritten(slug, example.revision, example.status, self._position(), changed=False)
+            self._check_public_change(actor, example, current, {**current, **changed}, comment)
             try:
                 recordings = self._record_revision(example, actor, {**current, **changed}, comment, sorted(changed))
             except IntegrityError:
@@ -211,6 +221,26 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         except IntegrityError:
             self.revisions.destroy(text)
             raise
+
+    @staticmethod
+    def _check_public_change(actor: Actor, example: LearningExample, before: dict, after: dict, comment: str) -> None:
+        """A change to a published example is public at once, without review. So it may bring no
+        block, and a member's change no warning that the published text did not already have;
+        coordinators and admins, who review, may."""
+        from .identification import check_example
+        if example.status != "published":
+            return
+        findings = check_example(after, comment)
+        if not findings:
+            return
+        known = {(f.kind, _found_text(before, "", f)) for f in check_example(before)}
+        stopping = [f for f in findings if f.severity == "block"
+                    or (not actor.curates and (f.kind, _found_text(after, comment, f)) not in known)]
+        if stopping:
+            raise IdentifyingDetails(
+                msg("Exemplet är publicerat, och ändringen skulle genast visa uppgifter som kan identifiera en "
+                    "person. Ta bort dem, eller be samordnaren."),
+                [f.as_dict() for f in stopping])
 
     def content_of(self, example: LearningExample) -> dict:
         """The content of the revision `example` is at (the current one is never suppressed)."""
@@ -269,6 +299,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
             changed = {k: v for k, v in old.items() if current.get(k) != v}
             if "organisations" in changed:
                 check_organisations_change(actor, example.organisations, changed["organisations"])
+            self._check_public_change(actor, example, current, old, comment)
             try:
                 recordings = self._record_revision(example, actor, old,
                                                    comment or f"Återställd till version {to_version}",

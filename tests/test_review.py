@@ -194,9 +194,50 @@ def test_saving_text_with_findings_says_so_and_the_page_marks_them(world):
 def test_editing_a_published_example_into_findings_says_so(world):
     slug = world.example("eva", title="Publicerat", organisations=["falu-kommun"])
     slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
-    token = sign_in(world.client, "maja")
+    token = sign_in(world.client, "eva")  # a member's change like this is refused (see below); a coordinator's is told
     saved = world.client.post(f"/exempel/{slug}/redigera", data=form(
         token, title="Publicerat", body=f"Ring {PHONE}.", base_version="1"))
     assert saved.status_code == 302
     page = world.client.get(saved.location).get_data(as_text=True)
     assert "Ändringen sparades." in page and "Den publicerade texten innehåller uppgifter" in page
+
+
+def test_a_change_to_a_published_example_brings_no_new_identifying_details(world):
+    """An edit of a published example is public at once, without review."""
+    slug = world.example("maja", title="Publicerat stöd", body="Ring växeln på 023-123 45 vid frågor.")
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva",
+                     json={"override_reason": "Växelnumret är offentligt."}).json["slug"]
+    before = world.wiki.position()
+    phone = world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "body": "Ring 070-918 27 36."})
+    assert (phone.status_code, phone.json["error"]["code"]) == (422, "identifying_details")
+    assert [f["kind"] for f in phone.json["error"]["findings"]] == ["phone"]
+    comment = world.api("PUT", f"/examples/{slug}", "maja",
+                        json={"base_version": 1, "summary": "Ny.", "comment": "Efter samtal med Anna Berglund"})
+    assert comment.status_code == 422 and comment.json["error"]["findings"][0]["field"] == "comment"
+    block = world.api("PUT", f"/examples/{slug}", "eva", json={"base_version": 1, "body": "Gäller 870412-2384."})
+    assert (block.status_code, block.json["error"]["findings"][0]["severity"]) == (422, "block")
+    assert world.wiki.position() == before
+    # the warning the coordinator published over stays allowed; a coordinator's own warning too
+    same = world.api("PUT", f"/examples/{slug}", "maja",
+                     json={"base_version": 1, "body": "Ring växeln på 023-123 45, vardagar."})
+    assert same.status_code == 200, same.json
+    assert world.api("PUT", f"/examples/{slug}", "eva",
+                     json={"base_version": 2, "body": "Ring 070-918 27 36."}).status_code == 200
+    # a draft is checked at review, not at each save
+    draft = world.example("maja", title="Utkast med nummer", body="Ring 070-918 27 36.")
+    assert world.api("PUT", f"/examples/{draft}", "maja", json={"base_version": 1, "summary": "Ring 070-555 12 34"}
+                     ).status_code == 200
+
+
+def test_the_edit_page_shows_why_a_change_to_a_published_example_was_refused(world):
+    from tests.test_pages import form, sign_in
+    slug = world.example("maja", title="Publicerat på sidan", body="Text.")
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva").json["slug"]
+    token = sign_in(world.client, "maja")
+    before = world.wiki.position()
+    response = world.client.post(f"/exempel/{slug}/redigera", data=form(
+        token, title="Publicerat på sidan", body="Ring 070-918 27 36.", base_version="1", action="save"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "genast visa uppgifter" in page and '<mark class="severity-warn' in page
+    assert world.wiki.position() == before

@@ -554,8 +554,10 @@ def _paths() -> dict:
                             "sig från den versionen ändras; andras ändringar sedan dess i andra fält står kvar "
                             "(sammanslagning i tre led). Har någon sedan dess ändrat samma fält till något annat "
                             "blir svaret 409 `edit_conflict` med `current_version` och `fields`. En "
-                            "`base_version` över den aktuella versionen ger 400.",
-                parameters=[SLUG], body=ref("ExampleEdit"), security=SIGNED_IN, errors=("403", "404", "409"),
+                            "`base_version` över den aktuella versionen ger 400. En ändring av ett publicerat "
+                            "exempel syns genast: den får inte föra in en blockering, och en medlems ändring inga nya "
+                            "varningar från identifieringskontrollen (422 `identifying_details`).",
+                parameters=[SLUG], body=ref("ExampleEdit"), security=SIGNED_IN, errors=("403", "404", "409", "422"),
                 reads=False, ok=(200, "Ändrat (eller oförändrat om inget skilde).", written)),
         },
         "/examples/{slug}/history": {
@@ -574,7 +576,8 @@ def _paths() -> dict:
             "post": operation("revertExample", "Lärande exempel", "Återställ en äldre version",
                               description="Ger en ny version med samma innehåll som `to_version`.",
                               parameters=[SLUG], body=ref("ExampleRevert"), security=SIGNED_IN,
-                              errors=("403", "404", "409", "410"), reads=False, ok=(200, "Den nya versionen.", written)),
+                              errors=("403", "404", "409", "410", "422"), reads=False,
+                              ok=(200, "Den nya versionen.", written)),
         },
         "/examples/{slug}/publish": {
             "post": operation("publishExample", "Lärande exempel", "Publicera",

@@ -414,6 +414,9 @@ def edit_example(slug):
     except (ValidationError, NotAllowed) as error:
         return _render_form(values, slug=slug, error=_form_error(error), error_field=getattr(error, "field", None),
                             status=400 if isinstance(error, ValidationError) else 403)
+    except IdentifyingDetails as error:
+        return _render_form(values, slug=slug, error=translate(error.message), preview=_preview_html(values["body"]),
+                            status=422)
     _remember_write(written.position)
     flash(gettext("Ändringen sparades.") if written.changed else gettext("Inget ändrades."), "ok")
     _flash_findings(written.slug)
@@ -546,7 +549,7 @@ def revert(slug):
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
-    except (ValidationError, RevisionSuppressed) as error:
+    except (ValidationError, RevisionSuppressed, IdentifyingDetails) as error:
         flash(translate(error.message), "error")
         return redirect(url_for("pages.history", slug=slug))
     _remember_write(written.position)
