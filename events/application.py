@@ -104,6 +104,16 @@ def _found_text(content: dict, comment: str, finding) -> str:
     return (value or "")[finding.start:finding.end]
 
 
+def _refuse_identifying_reason(field: str, reason: str | None) -> None:
+    """A reason that the history shows to everyone must not repeat the details it is about."""
+    from .identification import check_text
+    findings = check_text(field, reason) if reason else []
+    if findings:
+        raise IdentifyingDetails(
+            msg("Skälet syns i historiken och får inte själv innehålla uppgifter som kan identifiera en person."),
+            [f.as_dict() for f in findings])
+
+
 def provisional_slug(base: str) -> str:
     """A draft's address: the title's slug and a random suffix, so it depends on no other example."""
     return f"{base}-{secrets.token_hex(3)}"
@@ -359,6 +369,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         self._example_for_writing(actor, slug, can_publish_example)
         validation.reject_unknown(data, {"override_reason"})
         reason = validation.text(data.get("override_reason"), "override_reason", max_length=validation.COMMENT_MAX)
+        _refuse_identifying_reason("override_reason", reason)
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, can_publish_example)
             if example.status == "published":
@@ -409,6 +420,7 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         self._example_for_writing(actor, slug, lambda who, _organisations: can_suppress_revisions(who))
         validation.reject_unknown(data, {"reason"})
         reason = validation.text(data.get("reason"), "reason", max_length=validation.COMMENT_MAX, required=True)
+        _refuse_identifying_reason("reason", reason)
         for _ in range(SAVE_ATTEMPTS):
             example = self._example_for_writing(actor, slug, lambda who, _organisations: can_suppress_revisions(who))
             if not 1 <= revision <= example.revision:

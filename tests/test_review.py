@@ -241,3 +241,23 @@ def test_the_edit_page_shows_why_a_change_to_a_published_example_was_refused(wor
     page = response.get_data(as_text=True)
     assert "genast visa uppgifter" in page and '<mark class="severity-warn' in page
     assert world.wiki.position() == before
+
+
+def test_a_reason_the_history_shows_may_not_repeat_the_details(world):
+    slug = world.example("maja", title="Med telefon", body="Ring 070-918 27 36.")
+    world.headers("eva")
+    world.headers("adam")
+    before = world.wiki.position()
+    published = world.api("POST", f"/examples/{slug}/publish", "eva",
+                          json={"override_reason": "Numret 070-918 27 36 är Anna Berglunds tjänstetelefon."})
+    assert (published.status_code, published.json["error"]["code"]) == (422, "identifying_details")
+    assert {f["field"] for f in published.json["error"]["findings"]} == {"override_reason"}
+    assert world.wiki.position() == before
+    slug = world.api("POST", f"/examples/{slug}/publish", "eva",
+                     json={"override_reason": "Tjänstetelefon, offentlig."}).json["slug"]
+    assert world.api("PUT", f"/examples/{slug}", "eva", json={"base_version": 1, "body": "Ring växeln."}).status_code == 200
+    before = world.wiki.position()
+    hidden = world.api("POST", f"/examples/{slug}/versions/1/suppress", "adam",
+                       json={"reason": "Innehöll 070-918 27 36"})
+    assert (hidden.status_code, hidden.json["error"]["code"]) == (422, "identifying_details")
+    assert world.wiki.position() == before

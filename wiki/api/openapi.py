@@ -609,7 +609,8 @@ def _paths() -> dict:
                                           "(dess nyckel raderas) i svar, sökindex, flöden och filer. Historiken behåller "
                                           "raden med vem och varför. Den nuvarande versionen kan inte döljas (409).",
                               parameters=[SLUG, path("version", integer(1), "Versionen vars text döljs.")],
-                              body=ref("Suppress"), security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
+                              body=ref("Suppress"), security=SIGNED_IN, errors=("403", "404", "409", "422"),
+                              reads=False,
                               ok=(200, "Dold.", written)),
         },
         "/examples/{slug}/check": {

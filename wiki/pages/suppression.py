@@ -3,7 +3,7 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext
 
-from events.errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
+from events.errors import Conflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, ValidationError
 
 from ..i18n import translate
 from ..services import services
@@ -22,7 +22,7 @@ def suppress_revision(slug, version):
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
-    except (ValidationError, Conflict) as error:
+    except (ValidationError, Conflict, IdentifyingDetails) as error:
         flash(translate(error.message), "error")
         return redirect(url_for("pages.history", slug=slug))
     _remember_write(written.position)
