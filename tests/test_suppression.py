@@ -127,6 +127,7 @@ def test_a_suppressed_revision_is_gone_from_every_answer_and_file(world):
     for needle in (SECRET, "Zorblaxia", PHONE):
         assert needle not in seen
     assert "dold" in client.get(f"/exempel/{slug}/historik").get_data(as_text=True)
+    assert "fick en versions text dold" in client.get("/andringar").get_data(as_text=True)
 
     assert files_holding(data_dir, needles()) == []
     for needle in needles():

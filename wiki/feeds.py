@@ -17,7 +17,8 @@ bp = Blueprint("feeds", __name__)
 
 FEED_ID = uuid5(NAMESPACE_URL, "/lansgrupp-wiki/feeds/changes")
 CHANGE_LABELS = {"created": N_("skapades"), "edited": N_("ändrades"), "reverted": N_("återställdes"),
-                 "published": N_("publicerades"), "archived": N_("arkiverades")}
+                 "published": N_("publicerades"), "archived": N_("arkiverades"),
+                 "suppressed": N_("fick en versions text dold")}
 # Characters XML 1.0 cannot carry: events stored before validation refused them must not break the feed.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
