@@ -327,19 +327,14 @@ class Wiki(AccountCommands, RegisterCommands, Application):
 
     def submit_for_review(self, actor: Actor, slug: str) -> ExampleWritten:
         """A member sends their organisation's draft to the coordinators, who publish it or return it."""
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, can_submit_for_review)
+        def change(example):
             if example.status == "in_review":
-                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+                return None
             if example.status != "draft":
                 raise Conflict(msg("Bara utkast skickas till granskning."))
             example.submit_for_review(actor=actor.username)
-            try:
-                recordings = self.save(example)
-            except IntegrityError:
-                continue
-            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+            return [example]
+        return self._change_example(actor, slug, can_submit_for_review, change)
 
     def return_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         """A coordinator sends an example under review back to its organisation, with a comment."""
@@ -348,17 +343,12 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         self._example_for_writing(actor, slug, lambda who, _organisations: can_review_example(who))
         validation.reject_unknown(data, {"comment"})
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX, required=True)
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_review_example(who))
+        def change(example):
             if example.status != "in_review":
                 raise Conflict(msg("Bara exempel som granskas kan skickas tillbaka."))
             example.return_to_draft(actor=actor.username, comment=comment)
-            try:
-                recordings = self.save(example)
-            except IntegrityError:
-                continue
-            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+            return [example]
+        return self._change_example(actor, slug, lambda who, _organisations: can_review_example(who), change)
 
     def publish_example(self, actor: Actor, slug: str, data: dict | None = None) -> ExampleWritten:
         """Coordinators and admins publish. Details that may identify a person stop it: a block always,
@@ -370,10 +360,9 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         validation.reject_unknown(data, {"override_reason"})
         reason = validation.text(data.get("override_reason"), "override_reason", max_length=validation.COMMENT_MAX)
         _refuse_identifying_reason("override_reason", reason)
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, can_publish_example)
+        def change(example):
             if example.status == "published":
-                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+                return None
             if example.status == "archived" and not can_unarchive_example(actor):
                 raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
             from .identification import check_example
@@ -387,26 +376,16 @@ class Wiki(AccountCommands, RegisterCommands, Application):
                     msg("Exemplet kan innehålla uppgifter som identifierar en person. Ta bort dem, eller ange "
                         "override_reason för att publicera ändå."),
                     [f.as_dict() for f in findings])
-            pending = self._publish(example, actor, reason if findings else None)
-            try:
-                recordings = self.save(*pending)
-            except IntegrityError:
-                continue
-            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+            return self._publish(example, actor, reason if findings else None)
+        return self._change_example(actor, slug, can_publish_example, change)
 
     def archive_example(self, actor: Actor, slug: str) -> ExampleWritten:
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_archive_example(who))
+        def change(example):
             if example.status == "archived":
-                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
+                return None
             example.archive(actor=actor.username)
-            try:
-                recordings = self.save(example)
-            except IntegrityError:
-                continue
-            return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
-        raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+            return [example]
+        return self._change_example(actor, slug, lambda who, _organisations: can_archive_example(who), change)
 
     def suppress_revision(self, actor: Actor, slug: str, revision: int, data: dict) -> ExampleWritten:
         """Destroys one earlier revision's text and comment for good (an admin, with a reason).
@@ -421,26 +400,38 @@ class Wiki(AccountCommands, RegisterCommands, Application):
         validation.reject_unknown(data, {"reason"})
         reason = validation.text(data.get("reason"), "reason", max_length=validation.COMMENT_MAX, required=True)
         _refuse_identifying_reason("reason", reason)
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, lambda who, _organisations: can_suppress_revisions(who))
+        texts = []
+
+        def change(example):
             if not 1 <= revision <= example.revision:
                 raise NotFound(msg("Version %(version)s finns inte.", version=revision))
             if revision == example.revision:
                 raise Conflict(msg("Den nuvarande versionen kan inte döljas: ändra texten först och dölj sedan "
                                    "den gamla versionen."))
-            text = self.repository.get(example.id, version=example.aggregate_version_of(revision)).text
-            if revision in example.suppressed:
-                self.revisions.destroy(text)
-                return ExampleWritten(example.slug, example.revision, example.status, self._position(),
-                                      changed=False)
-            if not self.revisions.is_sealed(text):
+            texts[:] = [self.repository.get(example.id, version=example.aggregate_version_of(revision)).text]
+            if revision in example.suppressed:  # recorded already: destroy the key again, in case it survived
+                return None
+            if not self.revisions.is_sealed(texts[0]):
                 raise Conflict(msg("Versionen sparades innan versioner förseglades och kan inte döljas."))
             example.suppress(revision=revision, reason=reason, actor=actor.username)
+            return [example]
+        written = self._change_example(actor, slug, lambda who, _organisations: can_suppress_revisions(who), change)
+        self.revisions.destroy(texts[0])
+        return written
+
+    def _change_example(self, actor: Actor, slug: str, allowed, change) -> ExampleWritten:
+        """Loads the example for `actor`, lets `change(example)` record events and return what to
+        save (None: nothing to change), and saves it; a writer that got there first makes it load
+        the example again and retry."""
+        for _ in range(SAVE_ATTEMPTS):
+            example = self._example_for_writing(actor, slug, allowed)
+            pending = change(example)
+            if pending is None:
+                return ExampleWritten(example.slug, example.revision, example.status, self._position(), changed=False)
             try:
-                recordings = self.save(example)
+                recordings = self.save(*pending)
             except IntegrityError:
                 continue
-            self.revisions.destroy(text)
             return ExampleWritten(example.slug, example.revision, example.status, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
 
