@@ -23,6 +23,8 @@ from .messages import msg
 from .organisations import Organisation
 from .account_commands import AccountCommands, check_password_rules
 from .register import RegisterCommands
+from .meeting_commands import MeetingCommands
+from .meetings import Meeting, WorkingGroup
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
 from .revisions import RevisionTexts
@@ -129,9 +131,9 @@ def check_organisations_change(actor: Actor, before: list[str], after: list[str]
         raise NotAllowed(msg("Din egen organisation måste stå kvar bland organisationerna."))
 
 
-class Wiki(AccountCommands, RegisterCommands, Application):
+class Wiki(AccountCommands, RegisterCommands, MeetingCommands, Application):
     name = "Wiki"
-    snapshotting_intervals = {LearningExample: 20, Account: 50}
+    snapshotting_intervals = {LearningExample: 20, Account: 50, Meeting: 20, WorkingGroup: 20}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

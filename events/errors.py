@@ -63,3 +63,9 @@ class RevisionSuppressed(DomainError):
     """The revision's text was suppressed: its key is destroyed (HTTP 410)."""
 
     code = "revision_suppressed"
+
+
+class Locked(Conflict):
+    """Approved minutes are locked: a change is a correction with a reason (HTTP 409)."""
+
+    code = "locked"

@@ -19,10 +19,11 @@ from .examples import CONTENT_FIELDS
 from .local_sqlite import LocalSQLite
 from .messages import msg
 from .permissions import Actor
+from .meeting_view import MEETING_SCHEMA, MEETING_TABLES, MeetingView
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -72,7 +73,8 @@ CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
 """
 
 TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
-          "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES)
+          "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES,
+          *MEETING_TABLES)
 
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
@@ -93,20 +95,20 @@ class Behind(Exception):
     """The read model has not reached a requested position in time."""
 
 
-class ReadModel(RegisterView):
+class ReadModel(RegisterView, MeetingView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
         self._apply_lock = threading.Lock()
-        self._db().executescript(SCHEMA + REGISTER_SCHEMA)
+        self._db().executescript(SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA)
         with self._connection() as db:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or int(row[0]) != SCHEMA_VERSION:  # start again from the log
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
-                for statement in (SCHEMA + REGISTER_SCHEMA).split(";"):
+                for statement in (SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA).split(";"):
                     if statement.strip():
                         db.execute(statement)
                 self._clear(db)

@@ -92,6 +92,22 @@ class FuzzWorld(World):
         self.request_ids = [approved, pending]
         self.person_ids = [person]
         self.organisations = [self.falun, self.mora, self.jour]
+        self.account("ulla", "coordinator")
+        group = self.api("POST", "/working-groups", "eva", json={
+            "name": "Arbetsgruppen för spridning", "convenor": self.falun, "members": [self.mora],
+            "start": "2020-01-01"}).json["slug"]
+        self.groups = [group]
+        self.meeting_ids, self.task_ids = [], []
+        for day, kind in (("2024-02-29", "lansgruppsmote"), ("2030-05-20", "arbetsgruppsmote")):
+            meeting_id = self.api("POST", "/meetings", "ulla", json={
+                "title": "Möte", "kind": kind, "working_group": group if kind == "arbetsgruppsmote" else None,
+                "date": day, "starts_at": "09:00", "ends_at": "12:00", "place": "Falun",
+                "agenda": [{"title": "Uppdrag", "text": "Spridning."}]}).json["id"]
+            assert self.api("PUT", f"/meetings/{meeting_id}/minutes", "ulla", json={"base_version": 0, "items": [
+                {"agenda_index": 0, "text": "Text.", "decisions": [{"text": "Beslut."}],
+                 "tasks": [{"title": "Sprida", "organisation": self.falun, "due": "2024-06-30"}]}]}).status_code == 200
+            self.meeting_ids.append(meeting_id)
+        self.task_ids = [task["id"] for task in self.api("GET", "/tasks", "eva").json["items"]]
         for username in ("eva", "maja"):
             self.token(username)
 
@@ -151,8 +167,12 @@ def steer(case, world: FuzzWorld) -> None:
         return
     for name in list(params):
         if name == "slug":
-            params[name] = _pick(world.organisations if case.path.startswith("/organisations") else world.slugs,
-                                 seed)
+            params[name] = _pick(world.organisations if case.path.startswith("/organisations") else
+                                 world.groups if case.path.startswith("/working-groups") else world.slugs, seed)
+        elif name == "meeting_id":
+            params[name] = _pick(world.meeting_ids, seed)
+        elif name == "task_id":
+            params[name] = _pick(world.task_ids, seed)
         elif name == "request_id":
             params[name] = _pick(world.request_ids, seed)
         elif name == "person_id":

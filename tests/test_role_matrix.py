@@ -91,6 +91,16 @@ def _request_form(objects, role):
             "appoint-0-phone": "023-830 00", "appoint-0-title": "Utvecklingsledare"}
 
 
+def _meeting_json(objects):
+    return {"title": f"Länsgruppsmöte {objects.serial()}", "kind": "lansgruppsmote", "date": "2024-02-29",
+            "starts_at": "09:00", "ends_at": "15:00", "place": "Falun", "agenda": [{"title": "Uppdrag"}]}
+
+
+MINUTES = {"base_version": 0, "items": [{"agenda_index": 0, "text": "Text.", "decisions": [{"text": "Beslut."}],
+                                         "tasks": [{"title": "Sprida", "organisation": "falu-kommun",
+                                                    "due": "2024-06-30"}]}]}
+
+
 MATRIX: dict[str, list[Case]] = {
     # ---- API: meta and tokens ---------------------------------------------------------
     "api.health": [Case("GET", PUBLIC)],
@@ -148,6 +158,32 @@ MATRIX: dict[str, list[Case]] = {
     "api.read_person": [Case("GET", SIGNED_IN, {"person_id": "person"})],
     "api.person_history": [Case("GET", SIGNED_IN, {"person_id": "person"})],
     "api.erase_person": [Case("POST", ADMIN_ONLY, {"person_id": "fresh_person"}, records=True)],
+    # ---- API: meetings and working groups ------------------------------------------------------
+    "api.create_working_group": [Case("POST", CURATES, records=True,
+                                      json=lambda o, role: {"name": f"Arbetsgrupp {o.serial()}",
+                                                            "convenor": "falu-kommun", "start": "2024-01-01"})],
+    "api.list_working_groups": [Case("GET", SIGNED_IN)],
+    "api.read_working_group": [Case("GET", SIGNED_IN, {"slug": "working_group"})],
+    "api.change_working_group": [Case("PUT", CURATES, {"slug": "fresh_working_group"}, json={"mandate": "Nytt."},
+                                      records=True)],
+    "api.plan_meeting": [Case("POST", CURATES, json=lambda o, role: _meeting_json(o), records=True)],
+    "api.list_meetings": [Case("GET", SIGNED_IN, query="from=2024-01-01")],
+    "api.read_meeting": [Case("GET", SIGNED_IN, {"meeting_id": "meeting"})],
+    "api.change_meeting": [Case("PUT", CURATES, {"meeting_id": "fresh_meeting"}, json={"title": "Nytt namn"},
+                                records=True)],
+    "api.cancel_meeting": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, json={"reason": "Sjukdom"},
+                                records=True)],
+    "api.meeting_history": [Case("GET", SIGNED_IN, {"meeting_id": "meeting"})],
+    "api.record_attendance": [Case("PUT", CURATES, {"meeting_id": "fresh_meeting"}, records=True,
+                                   json={"items": [{"organisation": "falu-kommun", "status": "absent"}]})],
+    "api.write_minutes": [Case("PUT", CURATES, {"meeting_id": "fresh_meeting"}, records=True, json=MINUTES)],
+    "api.approve_minutes": [Case("POST", CURATES, {"meeting_id": "fresh_minuted_meeting"}, records=True)],
+    "api.correct_minutes": [Case("POST", CURATES, {"meeting_id": "fresh_approved_meeting"}, records=True,
+                                 json={**MINUTES, "base_version": 1, "reason": "Stavfel"})],
+    "api.list_tasks": [Case("GET", SIGNED_IN, query="organisation=falu-kommun")],
+    "api.follow_up_task": [Case("PUT", OWN_ORGANISATION_WRITES, {"task_id": "fresh_task"}, json={"status": "done"},
+                                records=True)],
+    "api.attendance": [Case("GET", SIGNED_IN, query="year=2024")],
     # ---- API: audit -------------------------------------------------------------------------
     "api.audit_events": [Case("GET", READS_ALL)],
     "api.audit_digest": [Case("GET", READS_ALL)],
@@ -263,6 +299,7 @@ def missing_entries(app) -> list[str]:
 
 MAJA = Actor("maja", "member", "falu-kommun")
 EVA = Actor("eva", "coordinator", None)
+SCRIBE = Actor("sekreterare", "coordinator", None)  # writes minutes that eva and adam may approve
 
 
 class Objects:
@@ -281,6 +318,9 @@ class Objects:
         self.person = self.wiki.repository.get(UUID(request_id)).changes[0]["person_id"]
         self.request, _ = self.wiki.submit_membership_request(MAJA, _request_json(self, "own_member"))
         self.account = world.account("kim", "member", "falu-kommun")
+        self.working_group, _ = self.wiki.create_working_group(EVA, {"name": "Arbetsgruppen", "convenor": "falu-kommun",
+                                                                     "start": "2024-01-01"})
+        self.meeting = self.fresh_approved_meeting()
 
     def serial(self) -> int:
         return next(self._serial)
@@ -337,6 +377,27 @@ class Objects:
 
     def fresh_organisation(self) -> str:
         return self.world.organisation(f"Förening nummer {self.serial()}", "ideell", "Falun")
+
+    def fresh_working_group(self) -> str:
+        return self.wiki.create_working_group(EVA, {"name": f"Grupp {self.serial()}", "convenor": "falu-kommun",
+                                                    "start": "2024-01-01"})[0]
+
+    def fresh_meeting(self) -> str:
+        return self.wiki.plan_meeting(EVA, _meeting_json(self))[0]
+
+    def fresh_minuted_meeting(self) -> str:
+        meeting_id = self.fresh_meeting()
+        self.wiki.write_minutes(SCRIBE, meeting_id, MINUTES)
+        return meeting_id
+
+    def fresh_approved_meeting(self) -> str:
+        meeting_id = self.fresh_minuted_meeting()
+        self.wiki.approve_minutes(EVA, meeting_id)
+        return meeting_id
+
+    def fresh_task(self) -> str:
+        meeting_id = self.fresh_minuted_meeting()
+        return next(iter(self.wiki.get_meeting(meeting_id).tasks))
 
     def fresh_account(self) -> str:
         return self.world.account(f"konto{self.serial()}", "member", "falu-kommun")

@@ -809,6 +809,7 @@ def _paths() -> dict:
 
 @lru_cache(maxsize=1)
 def _document() -> dict:
+    from . import openapi_meetings
     return {
         "openapi": "3.1.0",
         "info": {
@@ -820,10 +821,10 @@ def _document() -> dict:
         },
         "servers": [{"url": API_PREFIX}],
         "tags": [{"name": name} for name in ("Lärande exempel", "Sök", "Organisationer", "Medlemsregister",
-                                             "Inloggning", "Granskning", "Drift")],
-        "paths": _paths(),
+                                             "Inloggning", "Granskning", "Möten och arbetsgrupper", "Drift")],
+        "paths": {**_paths(), **openapi_meetings.paths()},
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **openapi_meetings.schemas()},
             "responses": _responses(),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",
