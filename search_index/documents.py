@@ -7,7 +7,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import PART_SEPARATOR, ExactAnalyzer, TextAnalyzer
 
 TRACKING_ID = "__tracking__"
-FORMAT = 3
+FORMAT = 4
 FACETS = ("violence_form", "goal", "organisation", "municipality", "target_group", "year")
 FACET_SOURCES = {"violence_form": "violence_forms", "goal": "goals", "organisation": "organisations",
                  "municipality": "municipalities", "target_group": "target_groups"}
@@ -73,7 +73,7 @@ def document(state: dict) -> dict:
     text = PART_SEPARATOR.join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
     joined = lambda values: ",".join(v.replace(",", " ") for v in values)  # noqa: E731
     return dict(
-        id=state["id"], kind="example", slug=state["slug"], status=state["status"], text=text, exact=text,
+        id=state["id"], kind=state.get("kind", "example"), slug=state["slug"], status=state["status"], text=text, exact=text,
         title=content.get("title") or "",
         **{facet: joined(values) for facet, values in facets.items() if facet != "year"},
         measure_type=joined(content.get("measure_types") or []),

@@ -59,8 +59,57 @@ class ExampleStates:
         return state
 
 
-def _is_example_event(notification) -> bool:
-    return ".examples:LearningExample." in notification.topic
+class MeetingStates:
+    """What the index keeps per meeting: its title, agenda and minutes as one text, found by
+    signed-in readers only (`kind` "meeting"). The minutes are opened from their sealed text."""
+
+    @staticmethod
+    def apply(state: dict | None, event, revisions) -> dict | None:
+        name = type(event).__qualname__
+        at = _iso(event.timestamp)
+        if name == "Meeting.Planned":
+            state = {"kind": "meeting", "id": str(event.originator_id), "slug": "", "status": "planned",
+                     "meeting": {"id": str(event.originator_id), "title": event.title, "date": event.date,
+                                 "number": event.number},
+                     "agenda": list(event.agenda), "items": [], "created_at": at}
+        elif state is None:
+            return None
+        elif name == "Meeting.Changed":
+            state["agenda"] = event.fields.get("agenda", state["agenda"])
+            for field in ("title", "date"):
+                state["meeting"][field] = event.fields.get(field, state["meeting"][field])
+        elif name in ("Meeting.MinutesWritten", "Meeting.MinutesCorrected"):
+            text = revisions.open(event.text) or {}
+            state["items"] = (text.get("content") or {}).get("items", [])
+        elif name in ("Meeting.Held", "Meeting.Cancelled"):
+            state["status"] = "held" if name == "Meeting.Held" else "cancelled"
+        else:
+            return state
+        state["updated_at"] = at
+        state["content"] = {"title": state["meeting"]["title"], "summary": "", "body": MeetingStates.text(state)}
+        return state
+
+    @staticmethod
+    def text(state: dict) -> str:
+        parts = []
+        for index, item in enumerate(state["agenda"]):
+            parts += [item.get("title") or "", item.get("text") or ""]
+            for minutes in state["items"]:
+                if minutes.get("agenda_index") == index:
+                    parts.append(minutes.get("text") or "")
+                    parts += [decision.get("text") or "" for decision in minutes.get("decisions") or []]
+                    parts += [task.get("title") or "" for task in minutes.get("tasks") or []]
+        return "\n\n".join(part for part in parts if part)
+
+
+def _is_indexed_event(notification) -> bool:
+    return ".examples:LearningExample." in notification.topic or ".meetings:Meeting." in notification.topic
+
+
+def _apply(state: dict | None, event, revisions) -> dict | None:
+    if type(event).__qualname__.startswith("Meeting."):
+        return MeetingStates.apply(state, event, revisions)
+    return ExampleStates.apply(state, event, revisions)
 
 
 class IndexFollower:
@@ -84,12 +133,12 @@ class IndexFollower:
             states: dict[str, dict] = {}
             purge = False
             for notification in notifications:
-                if not _is_example_event(notification):
+                if not _is_indexed_event(notification):
                     continue
                 event = self.app.mapper.to_domain_event(notification)
                 key = str(event.originator_id)
                 state = states.get(key) or self.index.stored_state(searcher, key)
-                state = ExampleStates.apply(state, event, self.app.revisions)
+                state = _apply(state, event, self.app.revisions)
                 if state is not None:
                     states[key] = state
                 purge = purge or type(event).__qualname__ == "LearningExample.RevisionSuppressed"
@@ -145,10 +194,10 @@ class IndexFollower:
             if not notifications:
                 break
             for notification in notifications:
-                if _is_example_event(notification):
+                if _is_indexed_event(notification):
                     event = self.app.mapper.to_domain_event(notification)
                     key = str(event.originator_id)
-                    state = ExampleStates.apply(states.get(key), event, self.app.revisions)
+                    state = _apply(states.get(key), event, self.app.revisions)
                     if state is not None:
                         states[key] = state
             if progress:

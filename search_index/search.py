@@ -25,10 +25,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Visibility:
-    """What a reader may see: everything, or published plus their organisation's examples."""
+    """What a reader may see: every example, or the published ones plus their organisation's; and
+    whether meetings and their minutes (signed-in readers only)."""
 
     everything: bool = False
     organisation: str | None = None
+    meetings: bool = False
 
 
 @dataclass
@@ -98,6 +100,8 @@ class Searcher:
             if facet != "year":
                 clauses.append(Q.Term(facet, value))
         filter_query = Q.And(clauses)
+        if visibility.meetings and not request.filters:  # meetings have no facets: a filter leaves them out
+            filter_query = Q.Or([filter_query, Q.Term("kind", "meeting")])
         key = (tuple(r.segment().segment_id() for _, r in segment_readers(searcher.reader())), repr(filter_query),
                request.filters.get("year"), datetime.now(timezone.utc).year)
         allowed = self._memo.get(key)
@@ -115,7 +119,14 @@ class Searcher:
         state = hit["state"]
         content = state["content"]
         text = plain_text((content.get("summary") or "") + "\n" + (content.get("body") or ""))
+        if state.get("kind") == "meeting":
+            return {"kind": "meeting", "slug": None, "title": content.get("title") or "", "summary": "",
+                    "snippet": snippet(text, built.highlight_terms, built.highlight_prefixes),
+                    "score": round(score, 4) if score is not None else None, "updated_at": state["updated_at"],
+                    "status": state["status"], "organisations": [], "violence_forms": [], "goals": [],
+                    "meeting": state["meeting"]}
         return {
+            "kind": "example",
             "slug": state["slug"], "title": content.get("title") or "", "summary": content.get("summary") or "",
             "snippet": snippet(text, built.highlight_terms, built.highlight_prefixes),
             "score": round(score, 4) if score is not None else None, "updated_at": state["updated_at"],

@@ -67,6 +67,18 @@ def test_demo_load_is_complete_and_idempotent(app):
     assert goals == {"forebyggande", "upptackt-skydd-stod", "brottsbekampning", "kunskap-metod"}
     assert len(ACCOUNTS) == len({a[0] for a in ACCOUNTS})
 
+    meetings = client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {token}"}).json["items"]
+    county = [m for m in meetings if m["kind"] == "lansgruppsmote"]
+    assert {m["date"][:4] for m in county if m["status"] == "held"} == {"2024", "2025", "2026"}
+    assert sum(m["kind"] == "lansgruppsmote" and m["date"][:4] == "2025" for m in meetings) == 4
+    assert any(m["status"] == "planned" for m in meetings), "meetings still to come"
+    groups = client.get("/api/v1/working-groups", headers={"Authorization": f"Bearer {token}"}).json["items"]
+    assert len(groups) == 2
+    attendance = client.get("/api/v1/attendance?year=2025", headers={"Authorization": f"Bearer {token}"}).json
+    assert len({(i["held"], i["attended"]) for i in attendance["items"]}) > 3, "attendance varies"
+    tasks = client.get("/api/v1/tasks?status=open", headers={"Authorization": f"Bearer {token}"}).json["items"]
+    assert tasks, "a few open tasks"
+
 
 def test_db_rebuild_pages_reproduces_the_read_model(app):
     runner = app.test_cli_runner()

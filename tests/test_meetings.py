@@ -301,3 +301,42 @@ def test_meeting_events_are_in_the_audit_log(county):
     assert any("Meeting.Planned" in str(t) for t in topics)
     assert any("Meeting.MinutesWritten" in str(t) for t in topics)
     assert county.api("POST", "/audit/verify", "gun").json["ok"] is True
+
+
+# ---- search --------------------------------------------------------------------------------------------
+
+def search(world, q, username=None, **params):
+    response = world.api("GET", "/search", username,
+                         query_string={"q": q, "min_position": world.wiki.position(), **params})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_minutes_are_found_by_signed_in_readers_only(county):
+    meeting_id = plan(county)
+    minutes = {"base_version": 0, "items": [{"agenda_index": 1, "text": "Stödsamtalsmodellen presenterades.",
+                                             "decisions": [{"text": "Tertiärprevention prioriteras."}]}]}
+    assert county.api("PUT", f"/meetings/{meeting_id}/minutes", "eva", json=minutes).status_code == 200
+    for reader in ("maja", "olle", "gun", "eva"):
+        found = search(county, "stödsamtalsmodellen", reader)
+        assert found["total"] == 1, reader
+        hit = found["hits"][0]
+        assert (hit["kind"], hit["meeting"]["id"], hit["meeting"]["number"]) == ("meeting", meeting_id, "2024:1")
+        assert "<mark>" in hit["snippet"]
+        assert search(county, "tertiärprevention", reader)["total"] == 1
+    for q in ("stödsamtalsmodellen", "tertiärprevention", "länsgruppsmöte", ""):
+        assert search(county, q)["total"] == 0
+    assert search(county, "stödsamtalsmodellen", "maja", violence_form="nara-relation")["total"] == 0
+    page = county.client.get("/sok", query_string={"q": "stödsamtalsmodellen"}).get_data(as_text=True)
+    assert "presenterades" not in page and meeting_id not in page
+
+
+def test_a_corrected_minutes_text_replaces_the_old_in_search(county):
+    meeting_id = plan(county)
+    first = {"base_version": 0, "items": [{"agenda_index": 0, "text": "Gammalformulering."}]}
+    county.api("PUT", f"/meetings/{meeting_id}/minutes", "eva", json=first)
+    county.api("POST", f"/meetings/{meeting_id}/minutes/approve", "ulla")
+    county.api("POST", f"/meetings/{meeting_id}/minutes/corrections", "eva",
+               json={"base_version": 1, "reason": "Rättelse.", "items": [{"agenda_index": 0, "text": "Nyformulering."}]})
+    assert search(county, "gammalformulering", "maja")["total"] == 0
+    assert search(county, "nyformulering", "maja")["total"] == 1

@@ -42,6 +42,7 @@ ORGANISATIONS = [
 # Invented people only.
 ACCOUNTS = [
     ("eva.strand", "coordinator", None),
+    ("karin.wall", "coordinator", None),
     ("admin", "admin", None),
     ("ingrid.alm", "auditor", None),
     ("maja.lind", "member", "falu-kommun"),
@@ -63,7 +64,7 @@ FOLLOW_UP = (
 def load(services: Services, echo=click.echo) -> str:
     wiki = services.wiki
     system = Actor("demo", "admin", None)
-    added = {"organisationer": 0, "konton": 0, "exempel": 0, "blanketter": 0}
+    added = {"organisationer": 0, "konton": 0, "exempel": 0, "blanketter": 0, "möten": 0}
 
     with click.progressbar(ORGANISATIONS, label="Organisationer", file=None) as bar:
         for name, kind, municipality in bar:
@@ -113,6 +114,7 @@ def load(services: Services, echo=click.echo) -> str:
             added["exempel"] += 1
 
     added["blanketter"] = _load_register(wiki, roles)
+    added["möten"] = _load_meetings(wiki)
     position = services.pages.catch_up()
     parts = ", ".join(f"{count} {what}" for what, count in added.items())
     return f"Demodata inläst: {parts} nya (position {position}). Lösenord för demokontona: {DEMO_PASSWORD}"
@@ -187,3 +189,91 @@ def _load_register(wiki, roles: dict) -> int:
                              "from": "2025-02-01"}], "Ny ersättare.")
             wiki.approve_membership_request(coordinator, later)
     return forms
+
+
+COUNTY_DAYS = ("02-12", "05-14", "09-17", "11-26")
+AGENDA = [
+    {"title": "Mötet öppnas och dagordningen fastställs", "text": ""},
+    {"title": "Nytt från medlemsorganisationerna", "text": "Varje organisation berättar kort vad som hänt sedan sist."},
+    {"title": "Lärande exempel att sprida", "text": "Genomgång av exempel som publicerats sedan förra mötet."},
+    {"title": "Uppdrag och uppföljning", "text": "Uppdrag från tidigare möten följs upp."},
+]
+GROUPS = [
+    {"name": "Arbetsgruppen för hedersrelaterat våld och förtryck", "convenor": "lansstyrelsen-dalarna",
+     "members": ["region-dalarna", "polismyndigheten", "borlange-kommun", "ludvika-kommun", "kvinnojourerna-i-dalarna"],
+     "start": "2024-01-15",
+     "mandate": "## Uppdrag\n\nTa fram en gemensam rutin för att upptäcka och hantera hedersrelaterat våld och "
+                "förtryck, och sprida den till alla kommuner i länet.\n\n## Redovisning\n\nGruppen redovisar "
+                "till länsgruppen vid varje länsgruppsmöte."},
+    {"name": "Arbetsgruppen för våldsförebyggande arbete i skolan", "convenor": "hogskolan-dalarna",
+     "members": ["falu-kommun", "mora-kommun", "radda-barnen-dalarna", "barnahus-dalarna"],
+     "start": "2025-02-01",
+     "mandate": "## Uppdrag\n\nSammanställa metoder för våldsförebyggande arbete i skolan och pröva dem i två "
+                "kommuner."},
+]
+
+
+def _attendance(wiki, meeting_id: str, organisations: list[str], day: str, seed: int) -> list[dict]:
+    """Invented attendance that varies: mostly representatives, sometimes substitutes or absences."""
+    items = []
+    for n, slug in enumerate(organisations):
+        roll = (seed * 31 + n * 17) % 10
+        status = ("representative" if roll < 6 else "substitute" if roll < 8 else
+                  "absent_notified" if roll == 8 else "absent")
+        if status in ("representative", "substitute") and wiki.role_holder(slug, status, day) is None:
+            status = "absent_notified"
+        items.append({"organisation": slug, "status": status})
+    return items
+
+
+def _minutes(organisations: list[str], due: str, seed: int) -> dict:
+    first, second = organisations[seed % len(organisations)], organisations[(seed + 5) % len(organisations)]
+    return {"base_version": 0, "items": [
+        {"agenda_index": 0, "text": "Ordföranden hälsade välkommen.", "decisions": [{"text": "Dagordningen fastställdes."}]},
+        {"agenda_index": 1, "text": "Organisationerna berättade om arbetet sedan förra mötet."},
+        {"agenda_index": 2, "text": "Två publicerade exempel presenterades och diskuterades.",
+         "decisions": [{"text": "Exemplen sprids i varje medlemsorganisation före nästa möte."}],
+         "tasks": [{"title": "Sprida exemplen till ledningsgruppen", "organisation": first, "due": due},
+                   {"title": "Bjuda in till en lokal workshop", "organisation": second, "due": due}]},
+        {"agenda_index": 3, "text": "Uppdragen från förra mötet gicks igenom."},
+    ]}
+
+
+def _load_meetings(wiki) -> int:
+    """Three years of county meetings (four a year, and the next year's first two planned) and two working groups, with attendance,
+    approved minutes and tasks; meetings still to come are only planned."""
+    from events.meetings import WorkingGroup
+    from events.meeting_commands import today
+
+    if WorkingGroup.create_id(slugify(GROUPS[0]["name"])) in wiki.repository:
+        return 0
+    writer = Actor("eva.strand", "coordinator", None)
+    approver = Actor("karin.wall", "coordinator", None)
+    county = [slugify(name) for name, _, _ in ORGANISATIONS]
+    now = today()
+    planned = 0
+    groups = [wiki.create_working_group(writer, group)[0] for group in GROUPS]
+    meetings = [(f"{year}-{day}", "lansgruppsmote", None) for year in (2024, 2025, 2026) for day in COUNTY_DAYS]
+    meetings += [(f"2027-{day}", "lansgruppsmote", None) for day in COUNTY_DAYS[:2]]
+    meetings += [(day, "arbetsgruppsmote", groups[0]) for day in ("2025-03-20", "2025-10-09", "2026-04-16",
+                                                                   "2027-03-11")]
+    meetings += [(day, "arbetsgruppsmote", groups[1]) for day in ("2025-04-03", "2026-01-29", "2027-02-04")]
+    for seed, (day, kind, group) in enumerate(sorted(meetings)):
+        title = "Länsgruppsmöte" if kind == "lansgruppsmote" else "Arbetsgruppsmöte"
+        meeting_id, _ = wiki.plan_meeting(writer, {
+            "title": title, "kind": kind, "working_group": group, "date": day, "starts_at": "09:30",
+            "ends_at": "15:30" if kind == "lansgruppsmote" else "12:00",
+            "place": "Länsstyrelsen Dalarna, Falun" if kind == "lansgruppsmote" else "Digitalt möte (Teams)",
+            "agenda": AGENDA})
+        planned += 1
+        if day > now:
+            continue
+        members = county if group is None else wiki.get_working_group(group).members_on(day)
+        wiki.record_attendance(writer, meeting_id, {"items": _attendance(wiki, meeting_id, members, day, seed)})
+        due = f"{int(day[:4]) + (day[5:7] > '08')}-{'03' if day[5:7] > '08' else '10'}-31"
+        wiki.write_minutes(writer, meeting_id, _minutes(members, due, seed))
+        wiki.approve_minutes(approver, meeting_id)
+        if due < now and seed % 3:
+            for task in wiki.get_meeting(meeting_id).tasks:
+                wiki.follow_up_task(writer, meeting_id, task, {"status": "done", "note": "Redovisat på mötet."})
+    return planned

@@ -14,11 +14,12 @@ MAX_QUERY = 500
 
 
 def visibility_of(actor: Actor) -> Visibility:
+    """Published examples for everyone; drafts by role; meetings and minutes for the signed-in only."""
     if actor.reads_everything:
-        return Visibility(everything=True)
+        return Visibility(everything=True, meetings=True)
     if actor.role == "member" and actor.organisation:
-        return Visibility(organisation=actor.organisation)
-    return Visibility()
+        return Visibility(organisation=actor.organisation, meetings=True)
+    return Visibility(meetings=actor.signed_in)
 
 
 def search_request(args, actor: Actor, int_arg) -> SearchRequest:

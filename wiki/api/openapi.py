@@ -233,9 +233,14 @@ def _schemas() -> dict:
         "Backlinks": obj({"slug": {"type": "string"}, "items": {"type": "array", "items": ref("ExampleSummary")}},
                          required=["slug", "items"]),
         "SearchHit": obj({
-            "slug": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+            "kind": enum_of(["example", "meeting"], description="`meeting`: ett möte, dess dagordning och "
+                                                                "protokoll (bara för inloggade)."),
+            "slug": nullable({"type": "string"}), "title": {"type": "string"}, "summary": {"type": "string"},
             "snippet": string(description="HTML med träffarna i `<mark>`."),
-            "score": nullable({"type": "number"}), "updated_at": nullable(DATE_TIME), "status": statuses,
+            "score": nullable({"type": "number"}), "updated_at": nullable(DATE_TIME),
+            "status": {"anyOf": [statuses, enum_of(["planned", "held", "cancelled"])]},
+            "meeting": obj({"id": {"type": "string"}, "title": {"type": "string"}, "date": {"type": "string"},
+                            "number": {"type": "string"}}),
             "organisations": {"type": "array", "items": {"type": "string"}},
             "violence_forms": {"type": "array", "items": {"type": "string"}},
             "goals": {"type": "array", "items": {"type": "string"}},

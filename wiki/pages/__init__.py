@@ -1,6 +1,6 @@
 """Pages for people with a browser, Swedish first, English on request."""
 
-from flask import Blueprint, g, has_request_context, request
+from flask import Blueprint, g, has_request_context, request, url_for
 from flask_babel import gettext
 
 from events import vocabulary
@@ -33,6 +33,11 @@ def person_name(name: str | None) -> str:
     return gettext(ERASED_NAME) if name == ERASED_NAME else (name or "")
 
 
+def meeting_url(meeting_id: str) -> str:
+    """A meeting's page (search hits and calendars link to it)."""
+    return url_for("pages.meeting", meeting_id=meeting_id)
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["datum"] = localised_datetime
     app.jinja_env.filters["dag"] = localised_date
@@ -45,6 +50,8 @@ def register_filters(app) -> None:
         ROLES=Labels(vocabulary.ROLES), ORGANISATION_KINDS=Labels(vocabulary.ORGANISATION_KINDS),
         FIELDS=Labels(FIELD_LABELS), LANGUAGES=LANGUAGES,
     )
+
+    app.jinja_env.globals["meeting_url"] = meeting_url
 
     @app.context_processor
     def actor_in_templates():
