@@ -299,7 +299,11 @@ def test_meeting_events_are_in_the_audit_log(county):
     events = county.api("GET", "/audit/events?limit=500", "gun").json["items"]
     topics = [e.get("topic") or e.get("type") for e in events]
     assert any("Meeting.Planned" in str(t) for t in topics)
-    assert any("Meeting.MinutesWritten" in str(t) for t in topics)
+    written = next(e for e in events if e["type"] == "Meeting.MinutesWritten")
+    assert written["data"]["text"] == "[krypterat]"
+    assert written["data"]["content"]["items"][1]["tasks"][0]["organisation"] == "falu-kommun"
+    rows = county.wiki.recorder.select_notifications(start=0, limit=1000)
+    assert not any(b"Sprida exemplet" in row.state for row in rows), "the minutes are sealed in the log"
     assert county.api("POST", "/audit/verify", "gun").json["ok"] is True
 
 

@@ -10,6 +10,7 @@ from events.personal_data import erased_fields, unseal
 EXPORT_BATCH = 500
 SKIPPED = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 REDACTED = {"password_hash", "token_hash", "session_hash", "keep"}
+SEALED_TEXTS = ("LearningExample", "Meeting")  # aggregates whose `text` is a sealed revision (examples, minutes)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
 EXPORT_COLUMNS = ["organisation", "organisation_name", "role", "person_id", "name", "email", "phone", "title",
                   "from", "to", "appointed_by_form", "submitted_by", "submitted_at", "approved_by", "approved_at",
@@ -35,8 +36,8 @@ def event_item(notification, event, app=None) -> dict:
         fields = app and unseal(app.person_keys.get(person_id), person_id, event.sealed)
         data = {"actor": data.get("actor"), **(fields or erased_fields()), "erased": not fields,
                 "sealed": "[krypterat]"}
-    if type(event).__qualname__.startswith("LearningExample.") and isinstance(data.get("text"), dict):
-        opened = app and app.revisions.open(event.text)  # a revision: readable until it is suppressed
+    if type(event).__qualname__.split(".")[0] in SEALED_TEXTS and isinstance(data.get("text"), dict):
+        opened = app and app.revisions.open(event.text)  # a revision: readable until its key is destroyed
         data = {**{k: v for k, v in data.items() if k != "text"}, "text": "[krypterat]",
                 **({"content": opened.get("content"), "comment": opened.get("comment")} if opened
                    else {"suppressed": True})}
