@@ -234,6 +234,10 @@ class MeetingCommands:
             raise ValidationError(msg("working_group: bara arbetsgruppsmöten hör till en arbetsgrupp."),
                                   "working_group")
         fields = self._plan(data)
+        if group is not None:
+            working_group = self.get_working_group(group)
+            if fields["date"] < working_group.start or (working_group.end and fields["date"] > working_group.end):
+                raise ValidationError(msg("date: arbetsgruppen arbetar inte det datumet."), "date")
         year = int(fields["date"][:4])
         for _ in range(SAVE_ATTEMPTS):
             series_id = MeetingSeries.create_id(series_of(kind, group), year)

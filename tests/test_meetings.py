@@ -276,6 +276,10 @@ def test_a_working_group_meets_with_its_members_over_time(county):
             if m["organisation"]["slug"] == "falu-kommun"] == [("falu-kommun", "2024-04-01")]
     assert [m["id"] for m in group["meetings"]] == [march, may]
     assert read(county, march)["number"] == "2024:1"  # numbered in the group's own series
+    before_start = county.api("POST", "/meetings", "eva", json={
+        "title": "För tidigt", "kind": "arbetsgruppsmote", "working_group": slug, "date": "2023-12-31",
+        "starts_at": "09:00", "ends_at": "10:00", "place": "Mora"})
+    assert before_start.status_code == 400 and before_start.json["error"]["field"] == "date"
 
 
 # ---- erasure ------------------------------------------------------------------------------------------
@@ -344,3 +348,13 @@ def test_a_corrected_minutes_text_replaces_the_old_in_search(county):
                json={"base_version": 1, "reason": "Rättelse.", "items": [{"agenda_index": 0, "text": "Nyformulering."}]})
     assert search(county, "gammalformulering", "maja")["total"] == 0
     assert search(county, "nyformulering", "maja")["total"] == 1
+
+
+def test_meetings_planned_at_once_get_different_numbers(county):
+    from concurrent.futures import ThreadPoolExecutor
+    body = {"title": "Möte", "kind": "lansgruppsmote", "date": "2025-03-01", "starts_at": "09:00",
+            "ends_at": "10:00", "place": "Falun"}
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(lambda _: county.wiki.plan_meeting(EVA, body)[0], range(6)))
+    numbers = sorted(county.wiki.get_meeting(meeting_id).number for meeting_id in ids)
+    assert numbers == [f"2025:{n}" for n in range(1, 7)]
