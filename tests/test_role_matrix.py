@@ -192,6 +192,7 @@ MATRIX: dict[str, list[Case]] = {
                          Case("GET", READS_ALL, query="what=membership&format=jsonl")],
     # ---- feed ----------------------------------------------------------------------------------
     "feeds.changes": [Case("GET", PUBLIC)],
+    "feeds.search": [Case("GET", PUBLIC, query="q=samverkan&violence_form=nara-relation")],
     # ---- pages: reading ------------------------------------------------------------------------
     "pages.index": [Case("GET", PUBLIC)],
     "pages.recent_changes": [Case("GET", PUBLIC)],

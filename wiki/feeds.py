@@ -4,13 +4,16 @@ import re
 from uuid import NAMESPACE_URL, uuid5
 from xml.sax.saxutils import escape as escape_markup
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext
 
+from events.errors import ValidationError
 from events.messages import N_
 from events.permissions import ANONYMOUS
+from search_index import IndexUnavailable
 
-from .i18n import current_language
+from .i18n import current_language, translate
+from .search_params import search_request
 from .services import services
 
 bp = Blueprint("feeds", __name__)
@@ -62,6 +65,57 @@ def changes():
         f"<updated>{updated}</updated>"
         f'<link rel="self" type="application/atom+xml" href="{escape(self_url)}"/>'
         f'<link rel="alternate" type="text/html" href="{escape(url_for("pages.recent_changes", _external=True))}"/>'
+        f"<author><name>{escape(author)}</name></author>"
+        + "".join(entries) + "</feed>\n")
+    return Response(xml, mimetype="application/atom+xml")
+
+
+SEARCH_FEED_SIZE = 50
+
+
+@bp.get("/feeds/search.atom")
+def search():
+    """The published examples that match a search (`q` and the facets of `/sok`), newest first:
+    a saved search anyone can follow in a feed reader."""
+    args = {**request.args.to_dict(), "sort": "updated"}
+    pages = {"page": 1, "per_page": SEARCH_FEED_SIZE}
+    try:
+        search_request_ = search_request(args, ANONYMOUS, lambda name, *_, **__: pages[name])
+    except ValidationError as error:
+        return Response(translate(error.message) + "\n", status=400, mimetype="text/plain")
+    try:
+        result = services().searcher.search(search_request_)
+    except IndexUnavailable:
+        return Response(gettext("Sökindexet byggs om; försök igen om en stund.") + "\n", status=503,
+                        mimetype="text/plain", headers={"Retry-After": "5"})
+    query = {k: v for k, v in request.args.items() if k in ("q", *search_request_.filters)}
+    self_url = url_for("feeds.search", _external=True, **query)
+    feed_id = uuid5(NAMESPACE_URL, "/lansgrupp-wiki/feeds/search?" + "&".join(f"{k}={v}" for k, v in sorted(query.items())))
+    entries = []
+    for hit in result["hits"]:
+        link = url_for("pages.example", slug=hit["slug"], _external=True)
+        entry_id = uuid5(NAMESPACE_URL, f"/lansgrupp-wiki/examples/{hit['slug']}")
+        entries.append(
+            "<entry>"
+            f"<id>urn:uuid:{entry_id}</id>"
+            f"<title>{escape(hit['title'])}</title>"
+            f"<updated>{hit['updated_at']}</updated>"
+            f'<link rel="alternate" type="text/html" href="{escape(link)}"/>'
+            f'<summary type="text">{escape(hit["summary"])}</summary>'
+            "</entry>")
+    updated = max((hit["updated_at"] for hit in result["hits"]), default="2010-01-01T00:00:00Z")
+    words = request.args.get("q", "").strip()
+    feed_title = (gettext("Lärande exempel som matchar ”%(q)s”", q=words) if words
+                  else gettext("Lärande exempel som matchar sökningen"))
+    author = gettext("Länsgruppen mot mäns våld mot kvinnor")
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{current_language()}">'
+        f"<id>urn:uuid:{feed_id}</id>"
+        f"<title>{escape(feed_title)}</title>"
+        f"<updated>{updated}</updated>"
+        f'<link rel="self" type="application/atom+xml" href="{escape(self_url)}"/>'
+        f'<link rel="alternate" type="text/html" href="{escape(url_for("pages.search", _external=True, **query))}"/>'
         f"<author><name>{escape(author)}</name></author>"
         + "".join(entries) + "</feed>\n")
     return Response(xml, mimetype="application/atom+xml")
