@@ -178,3 +178,39 @@ def iso_date(value, field: str) -> str:
         raise ValidationError(msg("%(field)s: ange ett datum mellan %(first)s och %(last)s.", field=field,
                                   first=EARLIEST_DATE, last=LATEST_DATE), field)
     return value
+
+
+SEARCH_QUERY_MAX = 500
+SEARCH_FILTERS: dict[str, Callable[[str], bool]] = {
+    "violence_form": lambda v: v in VIOLENCE_FORMS,
+    "goal": lambda v: v in GOALS,
+    "organisation": is_slug,
+    "municipality": lambda v: v in MUNICIPALITIES,
+    "target_group": lambda v: 0 < len(v) <= 60,
+    "year": lambda v: bool(re.fullmatch(r"(19|20|21)\d\d", v)),
+}
+
+
+def search_query(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not is_valid_text(value):
+        raise ValidationError(msg("q: måste vara text."), "q")
+    if len(value) > SEARCH_QUERY_MAX:
+        raise ValidationError(msg("q: högst %(max)s tecken.", max=SEARCH_QUERY_MAX), "q")
+    return value
+
+
+def search_filters(values, field: str | None = None) -> dict:
+    """The facet filters of a search (from the query string or a saved search), checked; empty
+    values are left out. Errors name the facet (or `field.facet`)."""
+    filters = {}
+    for name, check in SEARCH_FILTERS.items():
+        value = values.get(name)
+        if value in (None, ""):
+            continue
+        where = f"{field}.{name}" if field else name
+        if not isinstance(value, str) or not check(value):
+            raise ValidationError(msg("%(field)s: okänt värde.", field=where), where)
+        filters[name] = value.casefold() if name == "target_group" else value
+    return filters

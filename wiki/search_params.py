@@ -1,16 +1,12 @@
 """Reading search parameters (shared by the API and the search page)."""
 
-import re
-
 from events.errors import ValidationError
 from events.messages import msg
 from events.permissions import Actor
-from events.slugs import is_slug
-from events.vocabulary import GOALS, MUNICIPALITIES, VIOLENCE_FORMS
+from events.validation import search_filters, search_query
 from search_index.search import SearchRequest, Visibility
 
 MAX_PER_PAGE = 50
-MAX_QUERY = 500
 
 
 def visibility_of(actor: Actor) -> Visibility:
@@ -23,25 +19,8 @@ def visibility_of(actor: Actor) -> Visibility:
 
 
 def search_request(args, actor: Actor, int_arg) -> SearchRequest:
-    q = args.get("q", "") or ""
-    if len(q) > MAX_QUERY:
-        raise ValidationError(msg("q: högst %(max)s tecken.", max=MAX_QUERY), "q")
-    filters = {}
-    checks = {
-        "violence_form": lambda v: v in VIOLENCE_FORMS,
-        "goal": lambda v: v in GOALS,
-        "organisation": is_slug,
-        "municipality": lambda v: v in MUNICIPALITIES,
-        "target_group": lambda v: 0 < len(v) <= 60,
-        "year": lambda v: bool(re.fullmatch(r"(19|20|21)\d\d", v)),
-    }
-    for name, check in checks.items():
-        value = args.get(name)
-        if value in (None, ""):
-            continue
-        if not check(value):
-            raise ValidationError(msg("%(field)s: okänt värde.", field=name), name)
-        filters[name] = value.casefold() if name == "target_group" else value
+    q = search_query(args.get("q", "") or "")
+    filters = search_filters(args)
     sort = args.get("sort") or "relevance"
     if sort not in ("relevance", "updated"):
         raise ValidationError(msg("sort: relevance eller updated."), "sort")

@@ -17,11 +17,12 @@ from events.examples import CONTENT_FIELDS
 from events.membership import ROLES as REGISTER_ROLES
 from events.register import MAX_CHANGES
 from events.slugs import MAX_SLUG_LENGTH
+from events.validation import SEARCH_QUERY_MAX as MAX_QUERY
 from events.vocabulary import (
     EVALUATIONS, GOALS, MEASURE_TYPES, MUNICIPALITIES, ORGANISATION_KINDS, STATUSES, VIOLENCE_FORMS,
 )
 
-from ..search_params import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE, MAX_QUERY
+from ..search_params import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from . import bp
 from .audit import EVENTS_CAP
 from .examples import MAX_PER_PAGE as EXAMPLES_MAX_PER_PAGE
