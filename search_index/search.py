@@ -56,6 +56,38 @@ class Searcher:
         with self.index.guarded(folder):
             return self._search(searcher, request)
 
+    def matching(self, doc_id: str, searches: list[SearchRequest]) -> list[bool]:
+        """For each search, whether the document `doc_id` is among its matches (saved searches: does
+        a new example match?). One evaluator for all, so shared terms are read once."""
+        folder, searcher = self.index.reading()
+        with self.index.guarded(folder):
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                return [False] * len(searches)
+            evaluator = Evaluator(searcher, self.caches)
+            built: dict[str, bool] = {}
+            answers = []
+            for request in searches:
+                if docnum not in self._allowed(searcher, request):
+                    answers.append(False)
+                    continue
+                if not request.q.strip():
+                    answers.append(True)
+                    continue
+                if request.q not in built:
+                    built[request.q] = docnum in self._matches_of(evaluator, request.q)
+                answers.append(built[request.q])
+            return answers
+
+    @staticmethod
+    def _matches_of(evaluator, q: str) -> set[int]:
+        query = QueryBuilder(evaluator).build(q).query
+        try:
+            return evaluator.docs(query) if query is not None else set()
+        except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
+            query = QueryBuilder(evaluator).plain(q).query
+            return evaluator.docs(query) if query is not None else set()
+
     def _search(self, searcher, request: SearchRequest) -> dict:
         evaluator = Evaluator(searcher, self.caches)
         built = QueryBuilder(evaluator).build(request.q)

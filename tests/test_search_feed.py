@@ -42,3 +42,22 @@ def test_bad_parameters_are_a_readable_400(world):
         response = feed(world, **params)
         assert response.status_code == 400
         assert response.mimetype == "text/plain"
+
+
+def test_a_saved_search_matches_a_new_example_as_the_search_would(world):
+    from search_index.search import SearchRequest, Visibility
+    slug = publish(world, title="Hedersrelaterat våld i Mora", violence_forms=["hedersrelaterat"],
+                   municipalities=["Mora"], body="Kvinnojouren och skolan samverkar.")
+    draft = world.example("maja", title="Utkast om skolan")
+    feed(world)
+    example_id = str(world.wiki.example_id(slug))
+    draft_id = str(world.wiki.example_id(draft))
+    anyone, falun = Visibility(), Visibility(organisation="falu-kommun")
+    searches = [SearchRequest(q="skolan", visibility=anyone), SearchRequest(q="jouren", visibility=anyone),
+                SearchRequest(q="polisen", visibility=anyone),
+                SearchRequest(q="", filters={"violence_form": "hedersrelaterat"}, visibility=anyone),
+                SearchRequest(q="", filters={"municipality": "Falun"}, visibility=anyone),
+                SearchRequest(q='"skolan samverkar', visibility=anyone)]
+    assert world.services.searcher.matching(example_id, searches) == [True, True, False, True, False, True]
+    assert world.services.searcher.matching(draft_id, [SearchRequest(q="skolan", visibility=anyone),
+                                                       SearchRequest(q="skolan", visibility=falun)]) == [False, True]
