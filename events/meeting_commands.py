@@ -94,6 +94,13 @@ class MeetingCommands:
             raise ValidationError(msg("%(field)s: okänd organisation.", field=field), field)
         return value
 
+    def _county_members_on(self, slugs: list[str], day, field: str) -> None:
+        """A working group's organisations must be members of the county group on the day they join."""
+        for index, slug in enumerate(slugs):
+            if not self.get_organisation(slug).is_member_on(day):
+                raise ValidationError(msg("%(field)s: %(slug)s är inte medlem i länsgruppen den %(day)s.",
+                                          field=f"{field}[{index}]", slug=slug, day=day), f"{field}[{index}]")
+
     def create_working_group(self, actor: Actor, data: dict) -> tuple[str, int]:
         _may_write(actor)
         data = _object(data)
@@ -105,6 +112,7 @@ class MeetingCommands:
         if convenor not in members:
             members.insert(0, convenor)
         start = validation.iso_date(data.get("start") if data.get("start") is not None else today(), "start")
+        self._county_members_on(members, start, "members")
         end = None
         if data.get("end") is not None:
             end = validation.iso_date(data["end"], "end")
@@ -151,8 +159,12 @@ class MeetingCommands:
                 group.change(fields=changed, actor=actor.username)
             if members is not None:
                 current = group.current_members()
-                if on < group.start:
-                    raise ValidationError(msg("on: kan inte komma före gruppens start."), "on")
+                if on <= group.start or (group.end and on > group.end):
+                    raise ValidationError(msg("on: ange en dag efter gruppens start och inom dess period."), "on")
+                changing = [o for o in current if o not in members] + [o for o in members if o not in current]
+                if any((group.last_change(o) or "") >= on for o in changing):
+                    raise ValidationError(msg("on: medlemskapet ändrades redan den dagen eller senare."), "on")
+                self._county_members_on(members, on, "members")
                 for organisation in current:
                     if organisation not in members:
                         group.remove_member(organisation=organisation, on=on, actor=actor.username)
@@ -289,6 +301,7 @@ class MeetingCommands:
         return self._change_meeting(actor, meeting_id, change)
 
     def cancel_meeting(self, actor: Actor, meeting_id, data: dict) -> int:
+        _may_write(actor)
         data = _object(data)
         validation.reject_unknown(data, {"reason"})
         reason = validation.text(data.get("reason"), "reason", max_length=500)
@@ -475,13 +488,23 @@ class MeetingCommands:
                 continue
         raise Conflict(msg("Protokollet ändras av många samtidigt; försök igen."))
 
-    def approve_minutes(self, actor: Actor, meeting_id) -> int:
-        """Approval (*justering*) by a coordinator who did not write the minutes' current version."""
+    def approve_minutes(self, actor: Actor, meeting_id, data: dict | None = None) -> int:
+        """Approval (*justering*) by a coordinator who did not write the minutes' current version;
+        `version`, when given, is the version the approver read (409 if it has changed since)."""
+        _may_write(actor)
+        data = _object({} if data is None else data)
+        validation.reject_unknown(data, {"version"})
+        version = None if data.get("version") is None else validation.positive_int(data["version"], "version")
+
         def change(meeting):
             if meeting.minutes is None:
                 raise Conflict(msg("Det finns inget protokoll att justera."))
             if meeting.locked:
                 raise Locked(msg("Protokollet är redan justerat."))
+            if version is not None and version != meeting.minutes_version:
+                raise EditConflict(msg("Protokollet har ändrats sedan version %(base)s; nu är det version "
+                                       "%(current)s.", base=version, current=meeting.minutes_version),
+                                   current_version=meeting.minutes_version)
             if meeting.minutes_by == actor.username:
                 raise NotAllowed(msg("Protokollet justeras av någon annan än den som skrev det."))
             meeting.approve_minutes(actor=actor.username)

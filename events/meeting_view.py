@@ -8,7 +8,7 @@ opened from their sealed text when applied; every version is kept for the histor
 import json
 from datetime import timezone
 
-from .meetings import ATTENDED
+from .meetings import ATTENDED, day_before
 from .rendering import render_markdown
 
 MEETING_SCHEMA = """
@@ -99,7 +99,7 @@ class MeetingView:
 
     def _on_WorkingGroup_MemberRemoved(self, db, e, position):
         db.execute("UPDATE working_group_members SET end=? WHERE group_slug=? AND organisation=? AND end IS NULL",
-                   (e.on, self._group_slug(db, e), e.organisation))
+                   (day_before(e.on), self._group_slug(db, e), e.organisation))
         self._meeting_history(db, e, position, "member_removed", {"organisation": e.organisation, "on": e.on})
 
     # ---- projecting: meetings -------------------------------------------------------

@@ -5,9 +5,12 @@ text, decisions and tasks are sealed like an example's revision (`RevisionTexts`
 version under a key of its own.
 """
 
+from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+from .messages import N_
 
 MEETING_KINDS = ("lansgruppsmote", "arbetsgruppsmote")
 MEETING_STATUSES = ("planned", "held", "cancelled")
@@ -15,6 +18,15 @@ ATTENDANCE_STATUSES = ("representative", "substitute", "other", "absent_notified
 ATTENDED = ("representative", "substitute", "other")
 TASK_STATUSES = ("open", "done", "cancelled")
 GROUP_STATUSES = ("active", "closed")
+
+# Labels, Swedish, translated where they are shown (like the vocabularies).
+KIND_LABELS = {"lansgruppsmote": N_("länsgruppsmöte"), "arbetsgruppsmote": N_("arbetsgruppsmöte")}
+MEETING_STATUS_LABELS = {"planned": N_("planerat"), "held": N_("genomfört"), "cancelled": N_("inställt")}
+ATTENDANCE_LABELS = {"representative": N_("ordinarie ombud"), "substitute": N_("ersättare"),
+                     "other": N_("annan person"), "absent_notified": N_("anmält förhinder"),
+                     "absent": N_("frånvarande")}
+TASK_STATUS_LABELS = {"open": N_("öppet"), "done": N_("klart"), "cancelled": N_("avbrutet")}
+GROUP_STATUS_LABELS = {"active": N_("aktiv"), "closed": N_("avslutad")}
 
 
 class WorkingGroup(Aggregate):
@@ -48,9 +60,15 @@ class WorkingGroup(Aggregate):
 
     @event("MemberRemoved")
     def remove_member(self, organisation: str, on: str, actor: str) -> None:
+        """The organisation is no longer a member from `on`: its last day is the day before."""
         for member in self.members:
             if member["organisation"] == organisation and member["to"] is None:
-                member["to"] = on
+                member["to"] = day_before(on)
+
+    def last_change(self, organisation: str) -> str | None:
+        """The latest date the organisation joined or left the group (its membership can change only after)."""
+        dates = [d for m in self.members if m["organisation"] == organisation for d in (m["from"], m["to"]) if d]
+        return max(dates) if dates else None
 
     def current_members(self) -> list[str]:
         return [m["organisation"] for m in self.members if m["to"] is None]
@@ -154,6 +172,10 @@ class Meeting(Aggregate):
     @property
     def locked(self) -> bool:
         return self.approved_by is not None
+
+
+def day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
 def series_of(kind: str, working_group: str | None) -> str:

@@ -273,7 +273,7 @@ def test_a_working_group_meets_with_its_members_over_time(county):
     group = county.api("GET", f"/working-groups/{slug}", "maja").json
     assert group["members"] == ["kvinnojouren-mora", "mora-kommun"]
     assert [(m["organisation"]["slug"], m["to"]) for m in group["members_over_time"]
-            if m["organisation"]["slug"] == "falu-kommun"] == [("falu-kommun", "2024-04-01")]
+            if m["organisation"]["slug"] == "falu-kommun"] == [("falu-kommun", "2024-03-31")]
     assert [m["id"] for m in group["meetings"]] == [march, may]
     assert read(county, march)["number"] == "2024:1"  # numbered in the group's own series
     before_start = county.api("POST", "/meetings", "eva", json={
@@ -337,6 +337,8 @@ def test_minutes_are_found_by_signed_in_readers_only(county):
     assert search(county, "stödsamtalsmodellen", "maja", violence_form="nara-relation")["total"] == 0
     page = county.client.get("/sok", query_string={"q": "stödsamtalsmodellen"}).get_data(as_text=True)
     assert "presenterades" not in page and meeting_id not in page
+    signed_in = county.browser("maja").get("/sok", query_string={"q": "stödsamtalsmodellen"})
+    assert signed_in.status_code == 200 and f'href="/moten/{meeting_id}"' in signed_in.get_data(as_text=True)
 
 
 def test_a_corrected_minutes_text_replaces_the_old_in_search(county):
@@ -358,3 +360,47 @@ def test_meetings_planned_at_once_get_different_numbers(county):
         ids = list(pool.map(lambda _: county.wiki.plan_meeting(EVA, body)[0], range(6)))
     numbers = sorted(county.wiki.get_meeting(meeting_id).number for meeting_id in ids)
     assert numbers == [f"2025:{n}" for n in range(1, 7)]
+
+
+def test_approval_of_a_version_that_changed_since_it_was_read_is_refused(county):
+    meeting_id = plan(county)
+    county.api("PUT", f"/meetings/{meeting_id}/minutes", "eva", json=MINUTES)
+    county.api("PUT", f"/meetings/{meeting_id}/minutes", "eva", json={**MINUTES, "base_version": 1})
+    stale = county.api("POST", f"/meetings/{meeting_id}/minutes/approve", "ulla", json={"version": 1})
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "edit_conflict"
+    assert not read(county, meeting_id)["minutes"]["locked"]
+    assert county.api("POST", f"/meetings/{meeting_id}/minutes/approve", "ulla", json={"version": 2}).status_code == 200
+
+
+def test_cancelling_checks_the_role_before_the_input(county):
+    meeting_id = plan(county)
+    assert county.api("POST", f"/meetings/{meeting_id}/cancel", None, json={"reason": 5}).status_code == 401
+    assert county.api("POST", f"/meetings/{meeting_id}/cancel", "maja", json={"reason": 5}).status_code == 403
+
+
+def test_membership_changes_keep_the_groups_history_straight(county):
+    county.organisation("Borlänge kommun", "kommun", "Borlänge", joined_on="2024-05-01")
+    slug = county.api("POST", "/working-groups", "eva", json={
+        "name": "Gruppen", "convenor": "mora-kommun", "members": ["falu-kommun"], "start": "2024-01-01"}).json["slug"]
+    county.token("eva")
+    before = county.wiki.position()
+    for body, field in (({"members": ["mora-kommun"], "on": "2024-01-01"}, "on"),
+                        ({"members": ["mora-kommun"], "on": "2023-06-01"}, "on"),
+                        ({"members": ["mora-kommun", "falu-kommun", "borlange-kommun"], "on": "2024-04-01"},
+                         "members[2]")):
+        response = county.api("PUT", f"/working-groups/{slug}", "eva", json=body)
+        assert response.status_code == 400 and response.json["error"]["field"] == field, body
+    assert county.wiki.position() == before
+    assert county.api("PUT", f"/working-groups/{slug}", "eva",
+                      json={"members": ["mora-kommun"], "on": "2024-06-01"}).status_code == 200
+    again = county.api("PUT", f"/working-groups/{slug}", "eva",
+                       json={"members": ["mora-kommun", "falu-kommun"], "on": "2024-05-15"})
+    assert again.status_code == 400, "a change before the last one would rewrite history"
+    assert county.api("PUT", f"/working-groups/{slug}", "eva",
+                      json={"members": ["mora-kommun", "falu-kommun"], "on": "2024-09-01"}).status_code == 200
+    periods = [(m["from"], m["to"]) for m in county.api("GET", f"/working-groups/{slug}", "maja").json[
+        "members_over_time"] if m["organisation"]["slug"] == "falu-kommun"]
+    assert periods == [("2024-01-01", "2024-05-31"), ("2024-09-01", None)]
+    left = county.api("POST", "/working-groups", "eva", json={
+        "name": "Sen grupp", "convenor": "borlange-kommun", "start": "2024-01-01"})
+    assert left.status_code == 400 and left.json["error"]["field"] == "members[0]"

@@ -101,6 +101,16 @@ MINUTES = {"base_version": 0, "items": [{"agenda_index": 0, "text": "Text.", "de
                                                     "due": "2024-06-30"}]}]}
 
 
+
+def _meeting_form(objects):
+    return {"title": f"Länsgruppsmöte {objects.serial()}", "kind": "lansgruppsmote", "date": "2024-02-29",
+            "starts_at": "09:00", "ends_at": "15:00", "place": "Falun", "agenda-0-title": "Uppdrag",
+            "agenda-0-text": ""}
+
+
+MINUTES_FORM = {"base_version": "0", "text-0": "Text.", "decisions-0": "Beslut.", "task-0-0-title": "Sprida",
+                "task-0-0-organisation": "falu-kommun", "task-0-0-due": "2024-06-30"}
+
 MATRIX: dict[str, list[Case]] = {
     # ---- API: meta and tokens ---------------------------------------------------------
     "api.health": [Case("GET", PUBLIC)],
@@ -238,6 +248,36 @@ MATRIX: dict[str, list[Case]] = {
     "pages.erase_person": [Case("POST", ADMIN_ONLY, {"person_id": "fresh_person"}, form={"confirm": "ja"},
                                 records=True)],
     "pages.export": [Case("GET", READS_ALL, {"fmt": "=csv"}), Case("GET", READS_ALL, {"fmt": "=jsonl"})],
+    # ---- pages: meetings -------------------------------------------------------------------------------
+    "pages.meetings": [Case("GET", SIGNED_IN)],
+    "pages.plan_meeting": [Case("GET", CURATES),
+                           Case("POST", CURATES, form=lambda o, role: _meeting_form(o), records=True)],
+    "pages.meeting": [Case("GET", SIGNED_IN, {"meeting_id": "meeting"})],
+    "pages.record_attendance": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, records=True,
+                                     form={"status-falu-kommun": "absent"})],
+    "pages.write_minutes": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, records=True, form=MINUTES_FORM)],
+    "pages.approve_minutes": [Case("POST", CURATES, {"meeting_id": "fresh_minuted_meeting"}, form={"version": "1"},
+                                   records=True)],
+    "pages.correct_minutes": [Case("POST", CURATES, {"meeting_id": "fresh_approved_meeting"}, records=True,
+                                   form={**MINUTES_FORM, "base_version": "1", "reason": "Stavfel"})],
+    "pages.cancel_meeting": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, form={"reason": "Sjukdom"},
+                                  records=True)],
+    # ---- pages: working groups, tasks, attendance --------------------------------------------------------
+    "pages.working_groups": [Case("GET", SIGNED_IN)],
+    "pages.new_working_group": [Case("GET", CURATES),
+                                Case("POST", CURATES, records=True,
+                                     form=lambda o, role: {"name": f"Arbetsgrupp {o.serial()}",
+                                                           "convenor": "falu-kommun", "start": "2024-01-01"})],
+    "pages.working_group": [Case("GET", SIGNED_IN, {"slug": "working_group"})],
+    "pages.change_group_members": [Case("POST", CURATES, {"slug": "fresh_working_group"}, records=True,
+                                        form={"members": ["falu-kommun", "mora-kommun"], "on": "2024-06-01"})],
+    "pages.close_working_group": [Case("POST", CURATES, {"slug": "fresh_working_group"}, records=True,
+                                       form={"end": "2024-12-31"})],
+    "pages.tasks": [Case("GET", SIGNED_IN), Case("GET", SIGNED_IN, query="status=open")],
+    "pages.follow_up_task": [Case("POST", OWN_ORGANISATION_WRITES, {"task_id": "fresh_task"}, records=True,
+                                  form={"status": "done", "note": "Klart."})],
+    "pages.attendance": [Case("GET", SIGNED_IN), Case("GET", SIGNED_IN, query="ar=2024")],
+    "pages.attendance_svg": [Case("GET", SIGNED_IN, {"year": "=2024"})],
     # ---- pages: audit -----------------------------------------------------------------------------------
     "pages.audit_log": [Case("GET", READS_ALL)],
     "pages.audit_verify": [Case("GET", READS_ALL), Case("POST", READS_ALL, form={"digest": ""})],

@@ -136,8 +136,7 @@ def correct_minutes(meeting_id):
 
 @bp.post("/meetings/<meeting_id>/minutes/approve")
 def approve_minutes(meeting_id):
-    json_body(required=False)
-    position = services().wiki.approve_minutes(g.actor, meeting_id)
+    position = services().wiki.approve_minutes(g.actor, meeting_id, json_body(required=False))
     return jsonify({"id": meeting_id, "approved": True, "position": position})
 
 

@@ -119,6 +119,9 @@ def schemas() -> dict:
         "MinutesCorrection": obj({"base_version": {"type": "integer", "minimum": 0},
                                   "reason": text_field(500, required=True), "items": minutes_items},
                                  required=["base_version", "reason", "items"], additional=False),
+        "MinutesApproval": obj({"version": nullable({"type": "integer", "minimum": 1, "maximum": 2**31,
+                                                     "description": "Versionen som lästes; 409 om den har ändrats."})},
+                               additional=False),
         "MinutesWritten": obj({"id": {"type": "string"}, "version": {"type": "integer"}, "position": POSITION},
                               required=["id", "version", "position"]),
         "Task": obj({
@@ -216,7 +219,7 @@ def paths() -> dict:
             "post": operation("approveMinutes", TAG, "Justera protokollet",
                               description="En samordnare eller administratör som inte skrev protokollet. Sedan "
                                           "är det låst.",
-                              parameters=[MEETING_ID], body=ref("AnyObject"), body_required=False,
+                              parameters=[MEETING_ID], body=ref("MinutesApproval"), body_required=False,
                               security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
                               ok=(200, "Justerat.", written)),
         },

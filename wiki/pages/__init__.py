@@ -73,5 +73,6 @@ def _here() -> str:
 
 
 from . import (  # noqa: E402,F401
-    account, accounts, api_docs, audit, changes, examples, language, organisations, register, search, suppression,
+    account, accounts, api_docs, attendance, audit, changes, examples, language, meetings, organisations, register,
+    search, suppression, work,
 )
