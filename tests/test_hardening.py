@@ -301,7 +301,7 @@ PAGE_ARGUMENTS = {"pages.export": None}   # not HTML
 def page_urls(world) -> list[str]:
     objects = world.objects
     values = {"slug": objects.published, "person_id": objects.person, "username": "maja", "request_id": objects.request,
-              "code": "en"}
+              "code": "en", "meeting_id": objects.meeting, "year": 2024}
     urls = []
     with world.app.test_request_context():
         for rule in world.app.url_map.iter_rules():
@@ -312,6 +312,8 @@ def page_urls(world) -> list[str]:
             arguments = {name: values[name] for name in rule.arguments}
             if rule.endpoint == "pages.organisation":
                 arguments["slug"] = "falu-kommun"
+            if rule.endpoint == "pages.working_group":
+                arguments["slug"] = objects.working_group
             urls.append(url_for(rule.endpoint, **arguments))
     urls += [f"/exempel/{objects.published}/jamfor?from=1&to=2", f"/exempel/{objects.draft}",
              f"/exempel/{objects.draft}/redigera", "/sok?q=samverkan", "/sok?q=%22",
