@@ -95,6 +95,8 @@ class AccountCommands:
             raise NotAllowed(msg("Du kan inte stänga av ditt eget konto."))
         if account.disabled == disabled:
             return self.position()
+        if getattr(account, "erased", False):
+            raise Conflict(msg("Kontot är raderat och kan inte öppnas igen."))
         if disabled:
             account.disable(reason=validation.text(reason, "reason", max_length=500), actor=actor.username)
         else:

@@ -60,3 +60,37 @@ class Account(Aggregate):
     @event("SessionEnded")
     def end_session(self, session_hash: str, actor: str) -> None:
         pass
+
+    # ---- mail: address, settings and subscriptions (events/subscriptions.py) ----------------
+
+    @event("EmailChanged")
+    def change_email(self, email: dict | None, actor: str) -> None:
+        """`email`: the address sealed under the account's own key, or None (removed)."""
+        self.email = email
+
+    @event("MailSettingsChanged")
+    def change_mail_settings(self, language: str, newsletter: bool, actor: str) -> None:
+        self.language = language
+        self.newsletter = newsletter
+
+    @event("Subscribed")
+    def subscribe(self, subscription_id: str, kind: str, query: str, filters: dict, example_id: str | None,
+                  frequency: str, actor: str) -> None:
+        self.subscriptions = {**self.subscriptions_now, subscription_id: kind}
+
+    @event("Unsubscribed")
+    def unsubscribe(self, subscription_id: str, actor: str) -> None:
+        self.subscriptions = {k: v for k, v in self.subscriptions_now.items() if k != subscription_id}
+
+    @event("Erased")
+    def erase(self, actor: str) -> None:
+        """The account's mail key was destroyed: its address is gone; the account stays disabled."""
+        self.email = None
+        self.subscriptions = {}
+        self.disabled = True
+        self.erased = True
+
+    @property
+    def subscriptions_now(self) -> dict:
+        """Subscription id -> kind (accounts saved before subscriptions existed have none)."""
+        return getattr(self, "subscriptions", {})

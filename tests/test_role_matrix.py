@@ -56,6 +56,8 @@ DRAFT_CURATES = expect(SIGN_IN, FORBIDDEN, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED) 
 OWN_REQUEST_READ = expect(SIGN_IN, ALLOWED, HIDDEN, ALLOWED, ALLOWED, ALLOWED)
 ADMIN_ONLY = expect(SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED)
 SIGNED_IN_TRIES = expect(SIGN_IN, INVALID, INVALID, INVALID, INVALID, INVALID)
+MAJAS_OWN = expect(SIGN_IN, ALLOWED, HIDDEN, HIDDEN, HIDDEN, HIDDEN)   # maja's own subscription
+ALL_INVALID = expect(INVALID, INVALID, INVALID, INVALID, INVALID, INVALID)
 
 
 @dataclass
@@ -194,6 +196,14 @@ MATRIX: dict[str, list[Case]] = {
     "api.follow_up_task": [Case("PUT", OWN_ORGANISATION_WRITES, {"task_id": "fresh_task"}, json={"status": "done"},
                                 records=True)],
     "api.attendance": [Case("GET", SIGNED_IN, query="year=2024")],
+    # ---- API: mail settings and subscriptions ---------------------------------------------------
+    "api.read_account": [Case("GET", SIGNED_IN)],
+    "api.change_account": [Case("PUT", SIGNED_IN, records=True,
+                                json=lambda o, role: {"email": f"{role}{o.serial()}@example.se"})],
+    "api.subscribe": [Case("POST", SIGNED_IN, json={"kind": "meetings"}, records=True)],
+    "api.list_subscriptions": [Case("GET", SIGNED_IN)],
+    "api.unsubscribe": [Case("DELETE", MAJAS_OWN, {"subscription_id": "fresh_subscription"}, records=True)],
+    "api.erase_account": [Case("POST", ADMIN_ONLY, {"username": "fresh_account"}, records=True)],
     # ---- API: audit -------------------------------------------------------------------------
     "api.audit_events": [Case("GET", READS_ALL)],
     "api.audit_digest": [Case("GET", READS_ALL)],
@@ -281,6 +291,17 @@ MATRIX: dict[str, list[Case]] = {
     # ---- pages: audit -----------------------------------------------------------------------------------
     "pages.audit_log": [Case("GET", READS_ALL)],
     "pages.audit_verify": [Case("GET", READS_ALL), Case("POST", READS_ALL, form={"digest": ""})],
+    # ---- pages: mail and subscriptions ----------------------------------------------------------------
+    "pages.my_subscriptions": [Case("GET", SIGNED_IN)],
+    "pages.change_mail_settings": [Case("POST", SIGNED_IN, records=True,
+                                        form=lambda o, role: {"email": f"{role}{o.serial()}@example.se",
+                                                              "language": "sv"})],
+    "pages.subscribe": [Case("POST", SIGNED_IN, form={"kind": "meetings", "frequency": "weekly"}, records=True)],
+    "pages.unsubscribe_own": [Case("POST", MAJAS_OWN, {"subscription_id": "fresh_subscription"}, form={},
+                                   records=True)],
+    # a link whose signature does not hold is refused for everyone (tests/test_notify.py signs real ones)
+    "pages.unsubscribe": [Case("GET", ALL_INVALID, query="t=a:maja&s=0000"),
+                          Case("POST", ALL_INVALID, query="t=a:maja&s=0000", form={})],
     # ---- pages: accounts -------------------------------------------------------------------------------
     "pages.sign_in": [Case("GET", PUBLIC),
                       Case("POST", PUBLIC, form=lambda o, role: {"username": USERS[role] or "maja",
@@ -439,6 +460,9 @@ class Objects:
     def fresh_task(self) -> str:
         meeting_id = self.fresh_minuted_meeting()
         return next(iter(self.wiki.get_meeting(meeting_id).tasks))
+
+    def fresh_subscription(self) -> str:
+        return self.wiki.subscribe(MAJA, {"kind": "meetings"})[0]
 
     def fresh_account(self) -> str:
         return self.world.account(f"konto{self.serial()}", "member", "falu-kommun")

@@ -84,18 +84,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     app.config.setdefault("INDEX_FOLLOWER", os.environ.get("WIKI_INDEX_FOLLOWER", "thread"))
+    app.config.setdefault("SMTP_URL", os.environ.get("WIKI_SMTP_URL") or None)
+    app.config.setdefault("MAIL_FROM", os.environ.get("WIKI_MAIL_FROM", "Länsgruppens wiki <wiki@localhost>"))
+    app.config.setdefault("PUBLIC_URL", os.environ.get("WIKI_PUBLIC_URL", "http://127.0.0.1:5000"))
+    # The notifier is one per installation: a thread on the embedded store; with PostgreSQL (several
+    # nodes) it runs as `flask --app wiki notify follow` on one machine.
+    # Tests drive it themselves unless they ask for the thread.
+    app.config.setdefault("NOTIFIER", os.environ.get(
+        "WIKI_NOTIFIER", "thread" if app.config["EVENT_STORE"] in ("", "sqlite") and not app.testing else "off"))
     app.extensions["lansgrupp"] = Services.open(
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
         create_tables=_flag(app.config["CREATE_TABLES"]),
         run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning)
 
+    from .notify import ensure_notifier
+
     if _serving_with_flask_run():
         app.extensions["lansgrupp"].ensure_follower()
+        ensure_notifier(app)
 
     @app.before_request
     def start_index_follower():
         app.extensions["lansgrupp"].ensure_ready()
         app.extensions["lansgrupp"].ensure_follower()
+        ensure_notifier(app)
 
     @app.after_request
     def wake_index_follower(response):

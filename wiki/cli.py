@@ -218,6 +218,50 @@ def audit_export(fmt, output):
             bar.update(len(batch))
 
 
+notify = AppGroup("notify", help="E-post till prenumeranter.")
+
+
+@notify.command("follow")
+@click.option("--poll", default=0.2, show_default=True, help="Sekunder mellan kontrollerna av loggen.")
+@needs_store
+def notify_follow(poll):
+    """Följer loggen, lägger de meddelanden som är skyldiga i utkorgen och skickar dem, tills processen
+    stoppas. Ett enda sådant program per installation."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from .notify import notify_services, run
+
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    services().ensure_follower()  # the notifier follows behind this data folder's search index
+    notifier = notify_services(current_app)
+    click.echo("Följer händelseloggen för e-post (Ctrl+C avslutar)…")
+    run(notifier, stop, poll=poll, log=lambda message: click.echo(message, err=True))
+    click.echo(f"Stoppad vid position {notifier.outbox.position()}.")
+
+
+@notify.command("digest")
+@needs_store
+def notify_digest():
+    """Gör veckans sammanställningar av det som väntar och skickar dem (från cron eller en systemd-timer)."""
+    from flask import current_app
+
+    from .notify import notify_services
+
+    services().ensure_follower()
+    notifier = notify_services(current_app)
+    services().wait_for_index(services().wiki.position(), timeout=60.0)
+    notifier.notifier.catch_up()
+    made = notifier.outbox.make_digests()
+    while notifier.mailer.send_due():
+        pass
+    click.echo(f"{made} sammanställningar gjorda.")
+
+
 def register(app) -> None:
-    for group in (users, demo, db, index, audit):
+    for group in (users, demo, db, index, audit, notify):
         app.cli.add_command(group)

@@ -35,6 +35,7 @@ class Services:
     run_follower: bool = True
     ready: bool = False
     _last_lock_attempt: float = field(default=0.0)
+    closers: list = field(default_factory=list)  # run first on close (the notifier thread)
 
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
@@ -93,6 +94,8 @@ class Services:
             time.sleep(0.02)
 
     def close(self) -> None:
+        for closer in self.closers:
+            closer()
         self.background.stop()
         self.index.close()
         self.audit.close()

@@ -827,10 +827,11 @@ def _document() -> dict:
         },
         "servers": [{"url": API_PREFIX}],
         "tags": [{"name": name} for name in ("Lärande exempel", "Sök", "Organisationer", "Medlemsregister",
-                                             "Inloggning", "Granskning", "Möten och arbetsgrupper", "Drift")],
-        "paths": {**_paths(), **openapi_meetings.paths()},
+                                             "Inloggning", "Granskning", "Möten och arbetsgrupper",
+                                             "E-post och prenumerationer", "Drift")],
+        "paths": {**_paths(), **openapi_meetings.paths(), **openapi_meetings.mail_paths()},
         "components": {
-            "schemas": {**_schemas(), **openapi_meetings.schemas()},
+            "schemas": {**_schemas(), **openapi_meetings.schemas(), **openapi_meetings.mail_schemas()},
             "responses": _responses(),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",

@@ -243,3 +243,75 @@ def paths() -> dict:
                                  ref("AttendanceYear"))),
         },
     }
+
+
+# ---- mail: the account's settings and subscriptions (wiki/api/subscriptions.py) -----------------------
+
+MAIL_TAG = "E-post och prenumerationer"
+SUBSCRIPTION_ID = path("subscription_id", UUID, "Prenumerationens id.")
+USERNAME = path("username", string(40, min_length=2, pattern="^[a-z0-9][a-z0-9._-]{1,39}$"), "Kontots användarnamn.")
+
+
+def mail_schemas() -> dict:
+    from events.subscriptions import FREQUENCIES, MAIL_LANGUAGES, SUBSCRIPTION_KINDS
+    from events.validation import SEARCH_QUERY_MAX
+    filters = obj({name: string(60, min_length=1) for name in
+                   ("violence_form", "goal", "organisation", "municipality", "target_group", "year")},
+                  additional=False)
+    return {
+        "MailSettings": obj({"username": {"type": "string"}, "email": nullable({"type": "string"}),
+                             "language": enum_of(MAIL_LANGUAGES), "newsletter": {"type": "boolean"},
+                             "position": POSITION}, required=["username", "email", "language", "newsletter"]),
+        "MailSettingsChange": obj({
+            "email": nullable(string(200, description="Tom eller null tar bort adressen.")),
+            "language": enum_of(MAIL_LANGUAGES), "newsletter": {"type": "boolean"}}, additional=False),
+        "SubscriptionCreate": obj({
+            "kind": enum_of(SUBSCRIPTION_KINDS), "query": nullable(string(SEARCH_QUERY_MAX)),
+            "filters": nullable(filters), "example": string(SLUG_MAX, min_length=1, pattern=SLUG_PATTERN),
+            "frequency": enum_of(FREQUENCIES)}, required=["kind"], additional=False),
+        "Subscription": obj({"id": {"type": "string"}, "kind": enum_of(SUBSCRIPTION_KINDS),
+                             "query": {"type": "string"}, "filters": {"type": "object"},
+                             "example_id": nullable({"type": "string"}), "frequency": enum_of(FREQUENCIES)},
+                            required=["id", "kind", "frequency"]),
+        "SubscriptionList": obj({"items": {"type": "array", "items": ref("Subscription")}, "position": POSITION},
+                                required=["items"]),
+        "AccountErased": obj({"username": {"type": "string"}, "erased": {"const": True}, "position": POSITION},
+                             required=["username", "erased", "position"]),
+    }
+
+
+def mail_paths() -> dict:
+    written = ref("MeetingWritten")
+    return {
+        "/account": {
+            "get": operation("readMailSettings", MAIL_TAG, "Mitt kontos e-post och språk", security=SIGNED_IN,
+                             ok=(200, "Inställningarna.", ref("MailSettings"))),
+            "put": operation("changeMailSettings", MAIL_TAG, "Ändra e-postadress, språk och nyhetsbrev",
+                             description="Adressen förseglas med en nyckel för kontot; raderas kontot förstörs "
+                                         "nyckeln och adressen med den.",
+                             body=ref("MailSettingsChange"), security=SIGNED_IN, errors=("409",), reads=False,
+                             ok=(200, "Sparat.", ref("MailSettings"))),
+        },
+        "/subscriptions": {
+            "get": operation("listSubscriptions", MAIL_TAG, "Mina prenumerationer", security=SIGNED_IN,
+                             ok=(200, "Prenumerationerna.", ref("SubscriptionList"))),
+            "post": operation("subscribe", MAIL_TAG, "Prenumerera",
+                              description="En sparad sökning (`query` och `filters`), ett exempel (`example`) "
+                                          "eller mötena i ens grupper (`meetings`); `immediate` eller `weekly`.",
+                              body=ref("SubscriptionCreate"), security=SIGNED_IN, errors=("409",), reads=False,
+                              ok=(201, "Sparad.", written)),
+        },
+        "/subscriptions/{subscription_id}": {
+            "delete": operation("unsubscribe", MAIL_TAG, "Avsluta en prenumeration", parameters=[SUBSCRIPTION_ID],
+                                security=SIGNED_IN, errors=("404", "409"), reads=False,
+                                ok=(200, "Avslutad.", written)),
+        },
+        "/accounts/{username}/erase": {
+            "post": operation("eraseAccount", MAIL_TAG, "Radera ett konto",
+                              description="Bara administratörer. Kontot stängs av för gott och dess e-postadress "
+                                          "förstörs; användarnamnet står kvar i granskningsloggen.",
+                              parameters=[USERNAME], body=ref("AnyObject"), body_required=False,
+                              security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
+                              ok=(200, "Raderat.", ref("AccountErased"))),
+        },
+    }

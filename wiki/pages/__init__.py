@@ -74,5 +74,5 @@ def _here() -> str:
 
 from . import (  # noqa: E402,F401
     account, accounts, api_docs, attendance, audit, changes, examples, language, meetings, organisations, register,
-    search, suppression, work,
+    search, subscriptions, suppression, work,
 )

@@ -1,0 +1,104 @@
+"""Accounts' subscriptions and mail settings as read-model tables (mixed into `ReadModel`).
+
+The e-mail address itself is never copied here: it stays sealed in the account's events and
+is opened when a message is sent. The table only says whether an account has one.
+"""
+
+import json
+
+SUBSCRIPTION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, query TEXT NOT NULL, filters TEXT NOT NULL,
+    example_id TEXT, frequency TEXT NOT NULL, created_at TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS subscriptions_username ON subscriptions (username);
+CREATE INDEX IF NOT EXISTS subscriptions_kind ON subscriptions (kind, frequency);
+CREATE INDEX IF NOT EXISTS subscriptions_example ON subscriptions (example_id);
+CREATE TABLE IF NOT EXISTS mail_settings (
+    username TEXT PRIMARY KEY, has_email INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT 'sv',
+    newsletter INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0);
+"""
+
+SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings")
+
+
+class SubscriptionView:
+    # ---- projecting ----------------------------------------------------------------
+
+    def _settings(self, db, username: str) -> None:
+        db.execute("INSERT OR IGNORE INTO mail_settings (username) VALUES (?)", (username,))
+
+    def _on_Account_Subscribed(self, db, e, position):
+        username = self._username(db, e)
+        db.execute("INSERT OR REPLACE INTO subscriptions VALUES (?,?,?,?,?,?,?,?,?)",
+                   (e.subscription_id, username, e.kind, e.query or "", json.dumps(e.filters or {}, sort_keys=True),
+                    e.example_id, e.frequency, self._iso(e.timestamp), position))
+
+    def _on_Account_Unsubscribed(self, db, e, position):
+        db.execute("DELETE FROM subscriptions WHERE id=?", (e.subscription_id,))
+
+    def _on_Account_EmailChanged(self, db, e, position):
+        username = self._username(db, e)
+        self._settings(db, username)
+        db.execute("UPDATE mail_settings SET has_email=? WHERE username=?", (int(e.email is not None), username))
+
+    def _on_Account_MailSettingsChanged(self, db, e, position):
+        username = self._username(db, e)
+        self._settings(db, username)
+        db.execute("UPDATE mail_settings SET language=?, newsletter=? WHERE username=?",
+                   (e.language, int(e.newsletter), username))
+
+    def _on_Account_Erased(self, db, e, position):
+        username = self._username(db, e)
+        self._settings(db, username)
+        db.execute("DELETE FROM subscriptions WHERE username=?", (username,))
+        db.execute("UPDATE mail_settings SET has_email=0, newsletter=0, erased=1 WHERE username=?", (username,))
+        self._on_Account_Disabled(db, e, position)
+
+    # ---- queries -------------------------------------------------------------------
+
+    @staticmethod
+    def _subscription(r) -> dict:
+        return {"id": r["id"], "username": r["username"], "kind": r["kind"], "query": r["query"],
+                "filters": json.loads(r["filters"]), "example_id": r["example_id"], "frequency": r["frequency"],
+                "created_at": r["created_at"]}
+
+    def subscriptions_of(self, username: str) -> list[dict]:
+        rows = self._db().execute("SELECT * FROM subscriptions WHERE username=? ORDER BY created_at, id",
+                                  (username,)).fetchall()
+        return [self._subscription(r) for r in rows]
+
+    def subscription(self, subscription_id: str) -> dict | None:
+        row = self._db().execute("SELECT * FROM subscriptions WHERE id=?", (subscription_id,)).fetchone()
+        return self._subscription(row) if row else None
+
+    def subscribers(self, kind: str, frequency: str | None = None, example_id: str | None = None,
+                    before: int | None = None) -> list[dict]:
+        """Subscriptions of accounts that are enabled, with each account's role and organisation;
+        `before`: only those made before that position (an event tells those who subscribed before it)."""
+        clauses, params = ["s.kind=?", "a.disabled=0"], [kind]
+        if before is not None:
+            clauses.append("s.position<?")
+            params.append(before)
+        if frequency:
+            clauses.append("s.frequency=?")
+            params.append(frequency)
+        if example_id:
+            clauses.append("s.example_id=?")
+            params.append(example_id)
+        rows = self._db().execute(
+            "SELECT s.*, a.role, a.organisation FROM subscriptions s JOIN accounts a ON a.username=s.username "
+            f"WHERE {' AND '.join(clauses)} ORDER BY s.id", params).fetchall()
+        return [{**self._subscription(r), "role": r["role"], "organisation": r["organisation"]} for r in rows]
+
+    def mail_settings(self, username: str) -> dict:
+        row = self._db().execute("SELECT * FROM mail_settings WHERE username=?", (username,)).fetchone()
+        if row is None:
+            return {"has_email": False, "language": "sv", "newsletter": False, "erased": False}
+        return {"has_email": bool(row["has_email"]), "language": row["language"],
+                "newsletter": bool(row["newsletter"]), "erased": bool(row["erased"])}
+
+    def newsletter_readers(self) -> list[str]:
+        rows = self._db().execute(
+            "SELECT m.username FROM mail_settings m JOIN accounts a ON a.username=m.username "
+            "WHERE m.newsletter=1 AND m.has_email=1 AND a.disabled=0 ORDER BY m.username").fetchall()
+        return [r[0] for r in rows]
