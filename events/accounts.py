@@ -94,3 +94,7 @@ class Account(Aggregate):
     def subscriptions_now(self) -> dict:
         """Subscription id -> kind (accounts saved before subscriptions existed have none)."""
         return getattr(self, "subscriptions", {})
+
+    @event("CalendarFeedRenewed")
+    def renew_calendar_feed(self, feed_hash: str, actor: str) -> None:
+        """A new secret address for the account's calendar (its hash); the old one stops working."""

@@ -16,9 +16,10 @@ CREATE INDEX IF NOT EXISTS subscriptions_example ON subscriptions (example_id);
 CREATE TABLE IF NOT EXISTS mail_settings (
     username TEXT PRIMARY KEY, has_email INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT 'sv',
     newsletter INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS calendar_feeds (feed_hash TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL);
 """
 
-SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings")
+SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings", "calendar_feeds")
 
 
 class SubscriptionView:
@@ -47,10 +48,16 @@ class SubscriptionView:
         db.execute("UPDATE mail_settings SET language=?, newsletter=? WHERE username=?",
                    (e.language, int(e.newsletter), username))
 
+    def _on_Account_CalendarFeedRenewed(self, db, e, position):
+        username = self._username(db, e)
+        db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))
+        db.execute("INSERT INTO calendar_feeds VALUES (?,?)", (e.feed_hash, username))
+
     def _on_Account_Erased(self, db, e, position):
         username = self._username(db, e)
         self._settings(db, username)
         db.execute("DELETE FROM subscriptions WHERE username=?", (username,))
+        db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))
         db.execute("UPDATE mail_settings SET has_email=0, newsletter=0, erased=1 WHERE username=?", (username,))
         self._on_Account_Disabled(db, e, position)
 
@@ -96,6 +103,12 @@ class SubscriptionView:
             return {"has_email": False, "language": "sv", "newsletter": False, "erased": False}
         return {"has_email": bool(row["has_email"]), "language": row["language"],
                 "newsletter": bool(row["newsletter"]), "erased": bool(row["erased"])}
+
+    def calendar_account(self, feed_hash: str) -> dict | None:
+        """The enabled account whose current calendar address has this hash."""
+        row = self._db().execute("SELECT a.* FROM calendar_feeds c JOIN accounts a ON a.username=c.username "
+                                 "WHERE c.feed_hash=? AND a.disabled=0", (feed_hash,)).fetchone()
+        return dict(row) if row else None
 
     def newsletter_readers(self) -> list[str]:
         rows = self._db().execute(

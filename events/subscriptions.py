@@ -15,6 +15,7 @@ from .accounts import Account
 from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .messages import msg
 from .permissions import Actor, can_read_example
+from .passwords import new_token, token_hash
 from .personal_data import new_key, seal_json, unseal_json
 
 SUBSCRIPTION_KINDS = ("search", "example", "meetings")
@@ -163,3 +164,13 @@ class SubscriptionCommands:
         if not account.pending_events:
             return self.position()
         return self._save_account(account)
+
+    # ---- the calendar feed ---------------------------------------------------------------
+
+    def renew_calendar_feed(self, actor: Actor) -> tuple[str, int]:
+        """A new secret for the account's calendar address (calendar programs cannot send a token);
+        the event keeps only its hash, and the old address stops working."""
+        account = self._own_account(actor)
+        secret = new_token()
+        account.renew_calendar_feed(feed_hash=token_hash(secret), actor=actor.username)
+        return secret, self._save_account(account)

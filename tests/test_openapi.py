@@ -95,7 +95,8 @@ def test_every_operation_is_complete(world):
 def test_writes_that_are_refused_for_roles_document_403(world):
     doc = served(world)
     for path, method, op in operations(doc):
-        own = ("/tokens", "/tokens/current", "/account", "/subscriptions", "/subscriptions/{subscription_id}")
+        own = ("/tokens", "/tokens/current", "/account", "/account/calendar-feed", "/subscriptions",
+               "/subscriptions/{subscription_id}")
         if method != "GET" and path not in own:  # one's own sign-in, settings and subscriptions: every role
             assert "403" in op["responses"], f"{method} {path}"
 

@@ -58,6 +58,7 @@ ADMIN_ONLY = expect(SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED
 SIGNED_IN_TRIES = expect(SIGN_IN, INVALID, INVALID, INVALID, INVALID, INVALID)
 MAJAS_OWN = expect(SIGN_IN, ALLOWED, HIDDEN, HIDDEN, HIDDEN, HIDDEN)   # maja's own subscription
 ALL_INVALID = expect(INVALID, INVALID, INVALID, INVALID, INVALID, INVALID)
+ALL_HIDDEN = expect(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
 
 
 @dataclass
@@ -204,6 +205,9 @@ MATRIX: dict[str, list[Case]] = {
     "api.list_subscriptions": [Case("GET", SIGNED_IN)],
     "api.unsubscribe": [Case("DELETE", MAJAS_OWN, {"subscription_id": "fresh_subscription"}, records=True)],
     "api.erase_account": [Case("POST", ADMIN_ONLY, {"username": "fresh_account"}, records=True)],
+    "api.renew_calendar_feed": [Case("POST", SIGNED_IN, records=True)],
+    # the feed needs its secret, not a sign-in: an unknown one is 404 for everyone (tests/test_calendar.py)
+    "calendar.feed": [Case("GET", ALL_HIDDEN, {"secret": "=finns-inte"})],
     # ---- API: audit -------------------------------------------------------------------------
     "api.audit_events": [Case("GET", READS_ALL)],
     "api.audit_digest": [Case("GET", READS_ALL)],
@@ -297,6 +301,7 @@ MATRIX: dict[str, list[Case]] = {
                                         form=lambda o, role: {"email": f"{role}{o.serial()}@example.se",
                                                               "language": "sv"})],
     "pages.subscribe": [Case("POST", SIGNED_IN, form={"kind": "meetings", "frequency": "weekly"}, records=True)],
+    "pages.renew_calendar_feed": [Case("POST", SIGNED_IN, form={}, records=True)],
     "pages.unsubscribe_own": [Case("POST", MAJAS_OWN, {"subscription_id": "fresh_subscription"}, form={},
                                    records=True)],
     # a link whose signature does not hold is refused for everyone (tests/test_notify.py signs real ones)

@@ -118,11 +118,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
-    from . import api, cli, errors, feeds, headers, pages
+    from . import api, calendar, cli, errors, feeds, headers, pages
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(calendar.bp)
     errors.register(app)
     headers.register(app)
     cli.register(app)

@@ -292,6 +292,16 @@ def mail_paths() -> dict:
                              body=ref("MailSettingsChange"), security=SIGNED_IN, errors=("409",), reads=False,
                              ok=(200, "Sparat.", ref("MailSettings"))),
         },
+        "/account/calendar-feed": {
+            "post": operation("renewCalendarFeed", MAIL_TAG, "Ny hemlig kalenderadress",
+                              description="En iCalendar-adress (RFC 5545) med de möten kontot får se, för "
+                                          "kalenderprogram som inte kan skicka en token. Adressen visas bara nu; "
+                                          "den gamla slutar fungera.",
+                              body=ref("AnyObject"), body_required=False, security=SIGNED_IN, errors=("409",),
+                              reads=False, ok=(201, "Adressen.", obj({"url": {"type": "string"},
+                                                                      "position": POSITION},
+                                                                     required=["url", "position"]))),
+        },
         "/subscriptions": {
             "get": operation("listSubscriptions", MAIL_TAG, "Mina prenumerationer", security=SIGNED_IN,
                              ok=(200, "Prenumerationerna.", ref("SubscriptionList"))),

@@ -1,6 +1,6 @@
 """/api/v1/account and /api/v1/subscriptions: the signed-in account's mail settings and subscriptions."""
 
-from flask import g, jsonify
+from flask import g, jsonify, url_for
 
 from events.errors import NotFound, NotSignedIn
 from events.messages import msg
@@ -67,3 +67,13 @@ def erase_account(username):
     position = services().wiki.erase_account(g.actor, username)
     services().pages.wait_for(position)
     return jsonify({"username": username, "erased": True, "position": position})
+
+
+@bp.post("/account/calendar-feed")
+def renew_calendar_feed():
+    """A new secret calendar address for the signed-in account (shown once; the old one stops working)."""
+    json_body(required=False)
+    secret, position = services().wiki.renew_calendar_feed(g.actor)
+    response = jsonify({"url": url_for("calendar.feed", secret=secret, _external=True), "position": position})
+    response.status_code = 201
+    return response

@@ -29,6 +29,20 @@ def _signed_in():
 def my_subscriptions():
     if (denied := _signed_in()) is not None:
         return denied
+    return _page()
+
+
+@bp.post("/konto/prenumerationer/kalender")
+def renew_calendar_feed():
+    """A new secret calendar address, shown on this answer only (the log keeps its hash)."""
+    if (denied := _signed_in()) is not None:
+        return denied
+    secret, _ = services().wiki.renew_calendar_feed(g.actor)
+    services().pages.catch_up()
+    return _page(calendar_url=url_for("calendar.feed", secret=secret, _external=True))
+
+
+def _page(**extra):
     wiki, pages = services().wiki, services().pages
     account = wiki.get_account(g.actor.username)
     subscriptions = pages.subscriptions_of(g.actor.username)
@@ -39,7 +53,8 @@ def my_subscriptions():
     return render_template(
         "subscriptions.html", email=wiki.email_of(account) or "", language=getattr(account, "language", "sv"),
         newsletter=getattr(account, "newsletter", False), subscriptions=subscriptions, titles=titles,
-        waiting=waiting, frequencies=FREQUENCIES, MAIL_KINDS=Labels(MAIL_KINDS), search_args={k: v for k, v in request.args.items()})
+        waiting=waiting, frequencies=FREQUENCIES, MAIL_KINDS=Labels(MAIL_KINDS),
+        search_args={k: v for k, v in request.args.items()}, **extra)
 
 
 def _waiting(item: dict) -> dict:
