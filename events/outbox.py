@@ -97,9 +97,10 @@ class Outbox:
             db.execute("ROLLBACK")
             raise
 
-    def due(self, limit: int = 50) -> list[dict]:
+    def due(self, limit: int = 50, now: str | None = None) -> list[dict]:
+        """Pending messages whose next attempt has come (`now`: an ISO time, by default the present)."""
         rows = self._db().execute("SELECT * FROM messages WHERE status='pending' AND next_attempt<=? "
-                                  "ORDER BY created_at, key LIMIT ?", (now_iso(), limit)).fetchall()
+                                  "ORDER BY created_at, key LIMIT ?", (now or now_iso(), limit)).fetchall()
         return [self._message(r) for r in rows]
 
     @staticmethod

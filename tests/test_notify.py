@@ -179,3 +179,45 @@ def test_meetings_reach_the_groups_members_and_weekly_subscribers_get_one_digest
     body = digest[0].get_body(("plain",)).get_content()
     assert "Möte arbetsgruppsmote" in body and "Möte lansgruppsmote" in body and "Samverkan i Falun" in body
     assert mail.notify.outbox.make_digests() == 0, "each item in one digest only"
+
+
+def test_a_refusing_or_vanishing_smtp_server_delays_a_message_and_never_loses_it(world, tmp_path):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from tests.test_mail_transport import Receiver
+    from wiki.mail import SMTPTransport
+
+    receiver = Receiver()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    world.api("PUT", "/account", "maja", json={"email": "maja@falun.example"})
+    notify = notify_services(world.app)
+    notify.mailer.transport = SMTPTransport(f"smtp://127.0.0.1:{port}")
+    subscribe(world, "maja", kind="search", query="samverkan")
+    publish(world, world.example("maja", title="Samverkan i Falun"))
+    world.client.get("/api/v1/search", query_string={"min_position": world.wiki.position()})
+    notify.notifier.catch_up()
+    assert notify.mailer.send_due() == 1, "no server at all: tried once"
+    (message,) = notify.outbox.messages("maja")
+    assert (message["status"], message["attempts"]) == ("pending", 1)
+    controller = Controller(receiver, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        later = "2999-01-01T00:00:00Z"
+        for answer in ("451 try again later", "drop"):
+            receiver.answer = answer
+            assert notify.mailer.send_due(now=later) == 1
+        assert notify.outbox.messages("maja")[0]["status"] == "pending" and receiver.received == []
+        receiver.answer = "250 OK"
+        assert notify.mailer.send_due() == 0, "not due again yet"
+        assert notify.mailer.send_due(now=later) == 1
+        assert notify.mailer.send_due(now=later) == 0
+    finally:
+        controller.stop()
+        stop_notifier(world.app)
+    assert len(receiver.received) == 1
+    assert notify.outbox.messages("maja")[0]["status"] == "sent"
+    assert message_from_bytes(receiver.received[0])["Message-ID"] == f"<{message['key']}@127.0.0.1>"

@@ -25,6 +25,8 @@ class TemporaryFailure(Exception):
 class FileTransport:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        for unfinished in self.folder.glob(".sending-*"):  # a writer killed before its rename
+            unfinished.unlink(missing_ok=True)
 
     def send(self, message: EmailMessage, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

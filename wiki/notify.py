@@ -60,9 +60,10 @@ class Mailer:
     def services(self):
         return self.app.extensions["lansgrupp"]
 
-    def send_due(self) -> int:
-        """Sends what is due; returns how many messages were handled (sent, dropped or postponed)."""
-        due = self.outbox.due(SEND_BATCH)
+    def send_due(self, now: str | None = None) -> int:
+        """Sends what is due (at `now`, by default the present); returns how many messages were
+        handled (sent, dropped or postponed)."""
+        due = self.outbox.due(SEND_BATCH, now)
         for message in due:
             self.send(message)
         return len(due)
