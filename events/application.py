@@ -25,6 +25,7 @@ from .account_commands import AccountCommands, check_password_rules
 from .register import RegisterCommands
 from .meeting_commands import MeetingCommands
 from .subscriptions import SubscriptionCommands
+from .newsletters import NewsletterCommands
 from .meetings import Meeting, WorkingGroup
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
@@ -132,7 +133,8 @@ def check_organisations_change(actor: Actor, before: list[str], after: list[str]
         raise NotAllowed(msg("Din egen organisation måste stå kvar bland organisationerna."))
 
 
-class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionCommands, Application):
+class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionCommands, NewsletterCommands,
+           Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50, Meeting: 20, WorkingGroup: 20}
 

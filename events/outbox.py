@@ -290,6 +290,13 @@ class Notifier:
     def _on_Meeting_MinutesApproved(self, event, position) -> list[dict]:
         return self._meeting_messages("minutes_approved", event, position)
 
+    # ---- the newsletter --------------------------------------------------------------------
+
+    def _on_Newsletter_Issued(self, event, position) -> list[dict]:
+        return [{"key": message_key("newsletter", username, [position]), "recipient": username, "kind": "newsletter",
+                 "subject_id": str(event.originator_id), "subscription": None, "positions": [position]}
+                for username in self.pages.newsletter_readers()]
+
     # ---- accounts ----------------------------------------------------------------------
 
     def _on_Account_Erased(self, event, position) -> list[dict]:

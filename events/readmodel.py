@@ -24,7 +24,7 @@ from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .subscription_view import SUBSCRIPTION_SCHEMA, SUBSCRIPTION_TABLES, SubscriptionView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 

@@ -17,9 +17,12 @@ CREATE TABLE IF NOT EXISTS mail_settings (
     username TEXT PRIMARY KEY, has_email INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT 'sv',
     newsletter INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS calendar_feeds (feed_hash TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS newsletters (
+    number INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, introduction TEXT NOT NULL, examples TEXT NOT NULL,
+    decisions TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL);
 """
 
-SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings", "calendar_feeds")
+SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings", "calendar_feeds", "newsletters")
 
 
 class SubscriptionView:
@@ -60,6 +63,11 @@ class SubscriptionView:
         db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))
         db.execute("UPDATE mail_settings SET has_email=0, newsletter=0, erased=1 WHERE username=?", (username,))
         self._on_Account_Disabled(db, e, position)
+
+    def _on_Newsletter_Issued(self, db, e, position):
+        db.execute("INSERT INTO newsletters VALUES (?,?,?,?,?,?,?)",
+                   (e.number, str(e.originator_id), e.introduction, json.dumps(e.examples),
+                    json.dumps(e.decisions), self._iso(e.timestamp), e.actor))
 
     # ---- queries -------------------------------------------------------------------
 
@@ -115,3 +123,53 @@ class SubscriptionView:
             "SELECT m.username FROM mail_settings m JOIN accounts a ON a.username=m.username "
             "WHERE m.newsletter=1 AND m.has_email=1 AND a.disabled=0 ORDER BY m.username").fetchall()
         return [r[0] for r in rows]
+
+    # ---- the newsletter ------------------------------------------------------------------
+
+    def newsletters(self) -> list[dict]:
+        rows = self._db().execute("SELECT number, at, by FROM newsletters ORDER BY number DESC").fetchall()
+        return [dict(r) for r in rows]
+
+    def newsletter(self, number: int | None = None, newsletter_id: str | None = None) -> dict | None:
+        """An issue with its examples (published ones, as they read now) and its decisions."""
+        if newsletter_id is not None:
+            row = self._db().execute("SELECT * FROM newsletters WHERE id=?", (newsletter_id,)).fetchone()
+        else:
+            row = self._db().execute("SELECT * FROM newsletters WHERE number=?", (number,)).fetchone()
+        if row is None:
+            return None
+        decisions = {(d["meeting_id"], d["number"]) for d in json.loads(row["decisions"])}
+        return {"number": row["number"], "id": row["id"], "introduction": row["introduction"], "at": row["at"],
+                "by": row["by"], "examples": self._published(json.loads(row["examples"])),
+                "decisions": [d for d in self._decisions_since(None) if (d["meeting_id"], d["number"]) in decisions]}
+
+    def _published(self, example_ids: list[str]) -> list[dict]:
+        found = []
+        for example_id in example_ids:
+            row = self._db().execute("SELECT id, slug, title, summary FROM examples WHERE id=? AND status='published'",
+                                     (example_id,)).fetchone()
+            if row:
+                found.append(dict(row))
+        return found
+
+    def _decisions_since(self, since: str | None) -> list[dict]:
+        from .meeting_view import numbered
+        rows = self._db().execute(
+            "SELECT id, title, date, number, minutes FROM meetings WHERE approved_at IS NOT NULL"
+            + (" AND approved_at>?" if since else "") + " ORDER BY date, id", (since,) if since else ()).fetchall()
+        decisions = []
+        for row in rows:
+            for item in numbered(row["number"], json.loads(row["minutes"] or "[]")):
+                for decision in item["decisions"]:
+                    decisions.append({"meeting_id": row["id"], "meeting_title": row["title"], "date": row["date"],
+                                      "number": decision["number"], "text": decision["text"]})
+        return decisions
+
+    def newsletter_candidates(self) -> dict:
+        """What a new issue may hold: the examples published and the decisions approved since the last."""
+        last = self._db().execute("SELECT max(at) FROM newsletters").fetchone()[0]
+        rows = self._db().execute(
+            "SELECT id FROM examples WHERE status='published'" + (" AND published_at>?" if last else "")
+            + " ORDER BY published_at DESC", (last,) if last else ()).fetchall()
+        return {"since": last, "examples": self._published([r[0] for r in rows]),
+                "decisions": self._decisions_since(last)}

@@ -221,3 +221,39 @@ def test_a_refusing_or_vanishing_smtp_server_delays_a_message_and_never_loses_it
     assert len(receiver.received) == 1
     assert notify.outbox.messages("maja")[0]["status"] == "sent"
     assert message_from_bytes(receiver.received[0])["Message-ID"] == f"<{message['key']}@127.0.0.1>"
+
+
+def test_a_newsletter_issue_reaches_those_who_opted_in_and_stays_in_the_archive(mail):
+    import re
+    mail.api("PUT", "/account", "maja", json={"newsletter": True})
+    slug = publish(mail, mail.example("maja", title="Samverkan i Falun", summary="Kommun och jour."))
+    meeting = mail.api("POST", "/meetings", "eva", json={
+        "title": "Länsgruppsmöte", "kind": "lansgruppsmote", "date": "2024-02-29", "starts_at": "09:00",
+        "ends_at": "12:00", "place": "Falun", "agenda": [{"title": "Spridning"}]}).json["id"]
+    mail.api("PUT", f"/meetings/{meeting}/minutes", "eva", json={"base_version": 0, "items": [
+        {"agenda_index": 0, "decisions": [{"text": "Exemplet sprids i alla kommuner."}]}]})
+    mail.account("ulla", "coordinator")
+    mail.api("POST", f"/meetings/{meeting}/minutes/approve", "ulla")
+    deliver(mail)
+    eva = mail.browser("eva")
+    form = eva.get("/nyhetsbrev/ny").get_data(as_text=True)
+    assert "Samverkan i Falun" in form and "2024:1 §1: Exemplet sprids i alla kommuner." in form
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    fields = {"csrf_token": token, "introduction": "Hej alla! Här är nytt från länsgruppen.", "examples": [slug],
+              "decisions": [f"{meeting}|2024:1 §1"]}
+    before = mail.wiki.position()
+    preview = eva.post("/nyhetsbrev/ny", data={**fields, "action": "preview"})
+    assert preview.status_code == 200 and "Förhandsgranskning" in preview.get_data(as_text=True)
+    assert mail.wiki.position() == before, "a preview records nothing"
+    assert eva.post("/nyhetsbrev/ny", data={**fields, "action": "send"}).status_code == 302
+    assert mail.wiki.position() > before
+    messages = [m for m in deliver(mail) if "nr 1" in m["Subject"]]
+    assert [m["To"] for m in messages] == ["maja@falun.example"], "only those who opted in"
+    text = messages[0].get_body(("plain",)).get_content()
+    assert "Hej alla!" in text and "Samverkan i Falun" in text and "2024:1 §1" in text
+    archive = mail.browser("olle").get("/nyhetsbrev/1").get_data(as_text=True)
+    assert "Exemplet sprids i alla kommuner." in archive
+    assert mail.client.get("/nyhetsbrev/1").status_code == 302, "signed-in readers only"
+    assert mail.browser("maja").get("/nyhetsbrev/ny").status_code == 403
+    again = eva.get("/nyhetsbrev/ny").get_data(as_text=True)
+    assert "Inga nya exempel." in again, "the next issue starts after this one"

@@ -122,6 +122,16 @@ class Mailer:
         return urlsplit(self.app.config["PUBLIC_URL"]).hostname or "localhost"
 
     def _items(self, message: dict, who: Actor) -> list[dict]:
+        if message["kind"] == "newsletter":
+            issue = self.services.pages.newsletter(newsletter_id=message["subject_id"])
+            if issue is None:
+                return []
+            for example in issue["examples"]:
+                example["url"] = url_for("pages.example", slug=example["slug"], _external=True)
+            for decision in issue["decisions"]:
+                decision["url"] = url_for("pages.meeting", meeting_id=decision["meeting_id"], _external=True)
+            return [{"kind": "newsletter", "title": "", "newsletter": issue,
+                     "url": url_for("pages.newsletter", number=issue["number"], _external=True)}]
         if message["kind"] == "digest":
             parts = self.outbox.digest_of(message["key"])
         else:

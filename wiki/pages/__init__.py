@@ -73,6 +73,6 @@ def _here() -> str:
 
 
 from . import (  # noqa: E402,F401
-    account, accounts, api_docs, attendance, audit, changes, examples, language, meetings, organisations, register,
-    search, subscriptions, suppression, work,
+    account, accounts, api_docs, attendance, audit, changes, examples, language, meetings, newsletters,
+    organisations, register, search, subscriptions, suppression, work,
 )
