@@ -76,7 +76,8 @@ class Account(Aggregate):
     @event("Subscribed")
     def subscribe(self, subscription_id: str, kind: str, query: str, filters: dict, example_id: str | None,
                   frequency: str, actor: str) -> None:
-        self.subscriptions = {**self.subscriptions_now, subscription_id: kind}
+        self.subscriptions = {**self.subscriptions_now, subscription_id: {
+            "kind": kind, "query": query, "filters": filters, "example_id": example_id, "frequency": frequency}}
 
     @event("Unsubscribed")
     def unsubscribe(self, subscription_id: str, actor: str) -> None:
@@ -92,7 +93,7 @@ class Account(Aggregate):
 
     @property
     def subscriptions_now(self) -> dict:
-        """Subscription id -> kind (accounts saved before subscriptions existed have none)."""
+        """Subscription id -> what it is (accounts saved before subscriptions existed have none)."""
         return getattr(self, "subscriptions", {})
 
     @event("CalendarFeedRenewed")

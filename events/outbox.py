@@ -221,8 +221,18 @@ class Notifier:
             handler = getattr(self, "_on_" + name.replace(".", "_"), None)
             if handler is not None:
                 messages += handler(self.app.mapper.to_domain_event(notification), notification.id)
-        self.outbox.record(messages, notifications[-1].id)
+        self.outbox.record(self._one_per_key(messages), notifications[-1].id)
         return len(notifications)
+
+    @staticmethod
+    def _one_per_key(messages: list[dict]) -> list[dict]:
+        """One message per reader and event: several matching subscriptions send it once, at once if
+        any of them is `immediate`."""
+        chosen: dict[str, dict] = {}
+        for message in messages:
+            if message["key"] not in chosen or (chosen[message["key"]].get("weekly") and not message.get("weekly")):
+                chosen[message["key"]] = message
+        return list(chosen.values())
 
     def catch_up(self) -> int:
         total = 0

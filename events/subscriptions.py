@@ -135,6 +135,10 @@ class SubscriptionCommands:
             example_id = str(example.id)
         else:
             validation.reject_unknown(data, {"kind", "frequency"})
+        for existing, spec in account.subscriptions_now.items():  # the same one again (two tabs): no new event
+            if spec == {"kind": kind, "query": query, "filters": filters, "example_id": example_id,
+                        "frequency": frequency}:
+                return existing, self.position()
         if len(account.subscriptions_now) >= MAX_SUBSCRIPTIONS:
             raise Conflict(msg("Högst %(max)s prenumerationer per konto.", max=MAX_SUBSCRIPTIONS))
         subscription_id = str(uuid4())

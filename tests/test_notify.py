@@ -257,3 +257,13 @@ def test_a_newsletter_issue_reaches_those_who_opted_in_and_stays_in_the_archive(
     assert mail.browser("maja").get("/nyhetsbrev/ny").status_code == 403
     again = eva.get("/nyhetsbrev/ny").get_data(as_text=True)
     assert "Inga nya exempel." in again, "the next issue starts after this one"
+
+
+def test_the_same_subscription_twice_is_one_and_immediate_wins_over_weekly(mail):
+    first = subscribe(mail, "maja", kind="search", query="samverkan")
+    assert subscribe(mail, "maja", kind="search", query="samverkan") == first
+    subscribe(mail, "maja", kind="search", query="falun", frequency="weekly")
+    assert len(mail.api("GET", "/subscriptions", "maja").json["items"]) == 2
+    publish(mail, mail.example("maja", title="Samverkan i Falun"))
+    assert len(to(deliver(mail), "maja@falun.example")) == 1
+    assert mail.notify.outbox.digest_items("maja") == [], "sent at once, not again in the digest"

@@ -124,7 +124,20 @@ def example(slug):
         findings=findings, marked=marked_fields(shown, findings),
         blocked=any(f.severity == "block" for f in findings),
         checklist=review_checklist(shown) if g.actor.curates else None,
-        returned=pages.return_comment(g.actor, shown) if may_edit else None)
+        returned=pages.return_comment(g.actor, shown) if may_edit else None, **_watching(shown["slug"]))
+
+
+def _watching(slug: str) -> dict:
+    """For the "Bevaka" button: the reader's subscription to this example, if any, and whether
+    they have an address to be told at."""
+    if not g.actor.signed_in:
+        return {"watching": None, "has_email": False}
+    pages = services().pages
+    row = pages.example_row(slug)
+    watching = None if row is None else next(
+        (s for s in pages.subscriptions_of(g.actor.username) if s["kind"] == "example" and s["example_id"] == row["id"]),
+        None)
+    return {"watching": watching, "has_email": pages.mail_settings(g.actor.username)["has_email"]}
 
 
 # ---- writing ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from events.messages import N_
 from events.subscriptions import FREQUENCIES
 
 from .. import csrf
-from ..i18n import Labels, translate
+from ..i18n import Labels, local_path, translate
 from ..notify import notify_services, valid_unsubscribe
 from ..services import services
 from . import bp
@@ -65,17 +65,22 @@ def _waiting(item: dict) -> dict:
     return {"kind": item["kind"], "title": row[0] if row else ""}
 
 
+def _back():
+    """Where a form returns: `next` if it is a path on this site (the example page's "Bevaka"), else this page."""
+    return redirect(local_path(request.form.get("next")) or url_for("pages.my_subscriptions"))
+
+
 def _done(position: int | None, message: str):
     if position is not None:
         from flask import session
         session["last_position"] = position
     flash(message, "ok")
-    return redirect(url_for("pages.my_subscriptions"))
+    return _back()
 
 
 def _refused(error: DomainError):
     flash(translate(error.message), "error")
-    return redirect(url_for("pages.my_subscriptions"))
+    return _back()
 
 
 @bp.post("/konto/prenumerationer/installningar")
