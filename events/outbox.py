@@ -242,13 +242,8 @@ class Notifier:
 
     # ---- examples --------------------------------------------------------------------
 
-    def _example_row(self, example_id: str):
-        return self.pages._db().execute("SELECT id, slug, status FROM examples WHERE id=?", (example_id,)).fetchone()
-
-    def _may_read(self, subscriber: dict, example_id: str, status: str) -> bool:
-        organisations = [r[0] for r in self.pages._db().execute(
-            "SELECT value FROM example_terms WHERE example_id=? AND facet='organisation'", (example_id,)).fetchall()]
-        return can_read_example(reader(subscriber), status, organisations)
+    def _may_read(self, subscriber: dict, example: dict) -> bool:
+        return can_read_example(reader(subscriber), example["status"], example["organisations"])
 
     def _on_LearningExample_Published(self, event, position) -> list[dict]:
         example_id = str(event.originator_id)
@@ -265,20 +260,19 @@ class Notifier:
     _on_LearningExample_Reverted = _on_LearningExample_Edited
 
     def _watchers(self, example_id: str, position: int, kind: str) -> list[dict]:
-        row = self._example_row(example_id)
-        if row is None:
+        example = self.pages.example_brief(example_id)
+        if example is None:
             return []
         return [self._message(kind, s, [position], example_id)
                 for s in self.pages.subscribers("example", example_id=example_id, before=position)
-                if self._may_read(s, example_id, row["status"])]
+                if self._may_read(s, example)]
 
     # ---- meetings ----------------------------------------------------------------------
 
     def _meeting_readers(self, meeting_id: str, position: int) -> list[dict]:
         """`meetings` subscribers to whom the meeting belongs: everyone for a county meeting; for a
         working group's, its members' organisations and those who read everything."""
-        meeting = self.pages._db().execute("SELECT kind, working_group, date FROM meetings WHERE id=?",
-                                           (meeting_id,)).fetchone()
+        meeting = self.pages.meeting_brief(meeting_id)
         if meeting is None:
             return []
         subscribers = self.pages.subscribers("meetings", before=position)
@@ -310,10 +304,9 @@ class Notifier:
     # ---- accounts ----------------------------------------------------------------------
 
     def _on_Account_Erased(self, event, position) -> list[dict]:
-        username = self.pages._db().execute("SELECT username FROM accounts WHERE id=?",
-                                            (str(event.originator_id),)).fetchone()
+        username = self.pages.username_of(str(event.originator_id))
         if username is not None:
-            for key in self.outbox.forget_recipient(username[0]):
+            for key in self.outbox.forget_recipient(username):
                 self.forget(key)
         return []
 

@@ -118,6 +118,35 @@ class SubscriptionView:
                                  "WHERE c.feed_hash=? AND a.disabled=0", (feed_hash,)).fetchone()
         return dict(row) if row else None
 
+    # ---- what messages are about ---------------------------------------------------------
+
+    def example_brief(self, example_id: str) -> dict | None:
+        """An example's address, title, summary, status and organisations (who may read it)."""
+        row = self._db().execute("SELECT id, slug, title, summary, status FROM examples WHERE id=?",
+                                 (example_id,)).fetchone()
+        if row is None:
+            return None
+        organisations = [r[0] for r in self._db().execute(
+            "SELECT value FROM example_terms WHERE example_id=? AND facet='organisation'", (example_id,))]
+        return {**dict(row), "organisations": organisations}
+
+    def meeting_brief(self, meeting_id: str) -> dict | None:
+        row = self._db().execute("SELECT * FROM meetings WHERE id=?", (meeting_id,)).fetchone()
+        return {**self._meeting_summary(row), "agenda": json.loads(row["agenda"])} if row else None
+
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """The titles of examples and meetings by id."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db().execute(f"SELECT id, title FROM examples WHERE id IN ({marks}) UNION ALL "
+                                  f"SELECT id, title FROM meetings WHERE id IN ({marks})", [*ids, *ids]).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def username_of(self, account_id: str) -> str | None:
+        row = self._db().execute("SELECT username FROM accounts WHERE id=?", (account_id,)).fetchone()
+        return row[0] if row else None
+
     def newsletter_readers(self) -> list[str]:
         rows = self._db().execute(
             "SELECT m.username FROM mail_settings m JOIN accounts a ON a.username=m.username "

@@ -5,7 +5,6 @@ Calendar programs cannot send a bearer token, so each account can make a secret 
 unknown, revoked or disabled account's address answers 404, all alike.
 """
 
-import json
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -69,9 +68,7 @@ def feed(secret: str):
     if pages.calendar_account(token_hash(secret)) is None:
         abort(404)
     since = (datetime.now(timezone.utc).date() - timedelta(days=PAST_DAYS)).isoformat()
-    meetings = pages.meetings(start=since, limit=1000)
-    agendas = dict(pages._db().execute("SELECT id, agenda FROM meetings WHERE date>=?", (since,)).fetchall())
-    meetings = [{**m, "agenda": json.loads(agendas.get(m["id"]) or "[]")} for m in meetings]
+    meetings = [pages.meeting_brief(m["id"]) for m in pages.meetings(start=since, limit=1000)]
     response = Response(calendar_of(meetings), mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, no-store"

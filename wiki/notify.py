@@ -145,18 +145,14 @@ class Mailer:
 
     def _item(self, kind: str, subject_id: str, who: Actor) -> dict | None:
         """What one message part is about, if the reader may still read it."""
-        db = self.services.pages._db()
+        pages = self.services.pages
         if kind.startswith("example_"):
-            row = db.execute("SELECT slug, title, summary, status FROM examples WHERE id=?", (subject_id,)).fetchone()
-            if row is None:
+            example = pages.example_brief(subject_id)
+            if example is None or not can_read_example(who, example["status"], example["organisations"]):
                 return None
-            organisations = [r[0] for r in db.execute(
-                "SELECT value FROM example_terms WHERE example_id=? AND facet='organisation'", (subject_id,))]
-            if not can_read_example(who, row["status"], organisations):
-                return None
-            return {"kind": kind, "title": row["title"], "summary": row["summary"],
-                    "url": url_for("pages.example", slug=row["slug"], _external=True)}
-        meeting = self.services.pages.meeting(subject_id)
+            return {"kind": kind, "title": example["title"], "summary": example["summary"],
+                    "url": url_for("pages.example", slug=example["slug"], _external=True)}
+        meeting = pages.meeting_brief(subject_id)
         if meeting is None or not who.signed_in:
             return None
         return {"kind": kind, "title": meeting["title"], "summary": "", "date": meeting["date"],

@@ -1,7 +1,7 @@
 """The signed-in account's mail: address, language, newsletter and subscriptions (with what the
 next weekly digest would hold), and the signed one-click unsubscribe link of every message."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from events.errors import DomainError, NotFound
@@ -46,9 +46,7 @@ def _page(**extra):
     wiki, pages = services().wiki, services().pages
     account = wiki.get_account(g.actor.username)
     subscriptions = pages.subscriptions_of(g.actor.username)
-    titles = {row["id"]: row["title"] for row in pages._db().execute(
-        "SELECT id, title FROM examples WHERE id IN (%s)" % ",".join("?" * len(subscriptions)),
-        [s["example_id"] for s in subscriptions]).fetchall()} if subscriptions else {}
+    titles = pages.titles([s["example_id"] for s in subscriptions if s["example_id"]])
     waiting = [_waiting(item) for item in notify_services(current_app).outbox.digest_items(g.actor.username)]
     return render_template(
         "subscriptions.html", email=wiki.email_of(account) or "", language=getattr(account, "language", "sv"),
@@ -59,10 +57,7 @@ def _page(**extra):
 
 def _waiting(item: dict) -> dict:
     """A digest item as the page lists it: what it is about and its title now."""
-    db = services().pages._db()
-    table = "examples" if item["kind"].startswith("example_") else "meetings"
-    row = db.execute(f"SELECT title FROM {table} WHERE id=?", (item["subject_id"],)).fetchone()
-    return {"kind": item["kind"], "title": row[0] if row else ""}
+    return {"kind": item["kind"], "title": services().pages.titles([item["subject_id"]]).get(item["subject_id"], "")}
 
 
 def _back():
@@ -72,7 +67,6 @@ def _back():
 
 def _done(position: int | None, message: str):
     if position is not None:
-        from flask import session
         session["last_position"] = position
     flash(message, "ok")
     return _back()
