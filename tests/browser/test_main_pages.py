@@ -121,3 +121,16 @@ def test_wide_tables_scroll_in_their_own_box(demo_site, demo_context):
     box.evaluate("el => el.style.overflowX = 'visible'")
     assert page.evaluate("document.documentElement.scrollWidth") > SMALL["width"]
     assert page.evaluate(WIDEST)
+
+
+def assert_accessible(page):
+    """No serious or critical axe-core violation, and at 320 CSS pixels nothing scrolls sideways but
+    a table in its own labelled, focusable box (as test_main_pages checks the main pages)."""
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
+    wide = page.viewport_size
+    page.set_viewport_size(SMALL)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SMALL["width"], f"{page.url}: {width} px wide at 320 px: {page.evaluate(WIDEST)}"
+    assert page.evaluate(SCROLL_BOXES) == []
+    page.set_viewport_size(wide)

@@ -10,7 +10,7 @@ from events.meeting_commands import today
 from events.permissions import Actor
 
 from .helpers import sign_in
-from .test_main_pages import BLOCKING, SCROLL_BOXES, SMALL, WIDEST, axe_violations, describe
+from .test_main_pages import assert_accessible
 
 EVA = Actor("eva", "coordinator", None)
 TITLE = "Länsgruppsmöte om spridning"
@@ -26,19 +26,6 @@ def appoint(site, organisation, role, name):
 
 def flash(page, kind="ok"):
     return page.locator(f"main .flash.{kind}")
-
-
-def assert_accessible(page):
-    """No serious or critical axe-core violation, and at 320 CSS pixels nothing scrolls sideways but
-    a table in its own labelled, focusable box (as test_main_pages checks the main pages)."""
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, describe(blocking)
-    wide = page.viewport_size
-    page.set_viewport_size(SMALL)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= SMALL["width"], f"{page.url}: {width} px wide at 320 px: {page.evaluate(WIDEST)}"
-    assert page.evaluate(SCROLL_BOXES) == []
-    page.set_viewport_size(wide)
 
 
 def test_a_meeting_from_plan_to_approved_minutes_and_the_members_task(site, page, open_page):

@@ -17,7 +17,7 @@ from events.permissions import Actor
 from wiki.notify import notify_services
 
 from .helpers import sign_in
-from .test_main_pages import BLOCKING, SCROLL_BOXES, SMALL, WIDEST, axe_violations, describe
+from .test_main_pages import assert_accessible
 
 TITLE = "Hedersrelaterat våld i skolan"
 SUMMARY = "Skolan och socialtjänsten samverkar när elever berättar om kontroll."
@@ -35,18 +35,6 @@ def mail_site(site):
 
 def flash(page, kind="ok"):
     return page.locator(f"main .flash.{kind}")
-
-
-def assert_accessible(page):
-    """No serious or critical axe-core violation, and nothing scrolls sideways at 320 CSS pixels."""
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-    assert not blocking, describe(blocking)
-    wide = page.viewport_size
-    page.set_viewport_size(SMALL)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= SMALL["width"], f"{page.url}: {width} px wide at 320 px: {page.evaluate(WIDEST)}"
-    assert page.evaluate(SCROLL_BOXES) == []
-    page.set_viewport_size(wide)
 
 
 def notifier_reached(site, position: int, timeout: float = 20.0) -> None:
