@@ -12,6 +12,7 @@ draft changes no one's query (see `matching.py`).
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import qparser, query as Q
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -56,12 +57,21 @@ def _parser() -> qparser.QueryParser:
 _PARSER = _parser()
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Q.Query:
+    """The parse tree of a query's text (it depends on nothing else; `_convert` only reads it)."""
+    return _PARSER.parse(text)
+
+
 class QueryBuilder:
-    def __init__(self, evaluator: Evaluator):
+    def __init__(self, evaluator: Evaluator, word_memo: dict | None = None):
+        """`word_memo`: remembers each word's query across builds on the same state of the index (saved
+        searches matched together); what is remembered skips the highlight and spelling bookkeeping."""
         self.evaluator = evaluator
         self.searcher = evaluator.searcher
         self.caches = evaluator.caches
         self.built = Built(None)
+        self.word_memo = word_memo
 
     def build(self, text: str) -> Built:
         text = unicodedata.normalize("NFC", text or "").strip()[:MAX_QUERY_LENGTH]
@@ -69,7 +79,7 @@ class QueryBuilder:
         if not text:
             return self.built
         try:
-            parsed = _PARSER.parse(self._normalise_fields(text))
+            parsed = _parsed(self._normalise_fields(text))
             converted = self._convert(parsed)
         except Exception:  # noqa: BLE001 - whatever does not parse is searched as plain words
             converted = self._plain(text)
@@ -127,6 +137,14 @@ class QueryBuilder:
     # ---- words -----------------------------------------------------------------------
 
     def _word(self, word: str, fieldname: str) -> Q.Query | None:
+        if self.word_memo is None:
+            return self._word_query(word, fieldname)
+        key = (word.lower(), fieldname)
+        if key not in self.word_memo:
+            self.word_memo[key] = self._word_query(word, fieldname)
+        return self.word_memo[key]
+
+    def _word_query(self, word: str, fieldname: str) -> Q.Query | None:
         word = word.lower()
         term = folded_term(word)
         if term is None:

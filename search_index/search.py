@@ -65,6 +65,7 @@ class Searcher:
             if docnum is None:
                 return [False] * len(searches)
             evaluator = Evaluator(searcher, self.caches)
+            builder = QueryBuilder(evaluator, word_memo={})
             built: dict[str, bool] = {}
             answers = []
             for request in searches:
@@ -75,17 +76,17 @@ class Searcher:
                     answers.append(True)
                     continue
                 if request.q not in built:
-                    built[request.q] = docnum in self._matches_of(evaluator, request.q)
+                    built[request.q] = docnum in self._matches_of(builder, evaluator, request.q)
                 answers.append(built[request.q])
             return answers
 
     @staticmethod
-    def _matches_of(evaluator, q: str) -> set[int]:
-        query = QueryBuilder(evaluator).build(q).query
+    def _matches_of(builder, evaluator, q: str) -> set[int]:
+        query = builder.build(q).query
         try:
             return evaluator.docs(query) if query is not None else set()
         except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
-            query = QueryBuilder(evaluator).plain(q).query
+            query = builder.plain(q).query
             return evaluator.docs(query) if query is not None else set()
 
     def _search(self, searcher, request: SearchRequest) -> dict:
