@@ -10,9 +10,9 @@ import hashlib
 import hmac
 import threading
 import time
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
