@@ -92,3 +92,16 @@ def test_a_server_that_is_not_there_is_temporary():
 def test_a_bad_smtp_url_is_refused(url):
     with pytest.raises(ValueError):
         SMTPTransport(url)
+
+
+def test_only_old_unfinished_files_are_cleared(tmp_path):
+    import os
+    import time
+    folder = tmp_path / "outbox"
+    folder.mkdir()
+    old, fresh = folder / ".sending-old.eml", folder / ".sending-new.eml"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    FileTransport(folder)
+    assert not old.exists() and fresh.exists(), "a file another process is writing now stays"

@@ -10,12 +10,13 @@ same Message-ID, which is what mail systems use to recognise a duplicate.
 import os
 import smtplib
 import ssl
-import tempfile
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 SMTP_TIMEOUT = 20
+STALE_SECONDS = 300  # a file half-written this long ago belongs to a writer that died
 
 
 class TemporaryFailure(Exception):
@@ -26,25 +27,27 @@ class FileTransport:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         for unfinished in self.folder.glob(".sending-*"):  # a writer killed before its rename
-            unfinished.unlink(missing_ok=True)
+            try:
+                if time.time() - unfinished.stat().st_mtime > STALE_SECONDS:  # not one being written now
+                    unfinished.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass
 
     def send(self, message: EmailMessage, key: str) -> None:
+        """Writes `<key>.eml` whole: into `.sending-<key>.eml` first, then renamed. A writer killed in
+        between leaves only that file, which the next attempt for the same key overwrites."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{key}.eml"
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".sending-", suffix=".eml")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(message.as_bytes())
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        unfinished = self.folder / f".sending-{key}.eml"
+        with open(unfinished, "wb") as file:
+            file.write(message.as_bytes())
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(unfinished, self.folder / f"{key}.eml")
 
     def forget(self, key: str) -> None:
         """Deletes a written message (its recipient's account was erased)."""
         (self.folder / f"{key}.eml").unlink(missing_ok=True)
+        (self.folder / f".sending-{key}.eml").unlink(missing_ok=True)
 
 
 class SMTPTransport:
