@@ -57,6 +57,11 @@ class SubscriptionView:
         db.execute("INSERT INTO calendar_feeds VALUES (?,?)", (e.feed_hash, username))
 
     def _on_Account_Erased(self, db, e, position):
+        """A mail key that is still there (a crash before its destruction, or keys restored from an
+        older backup) is destroyed here too."""
+        key_id = f"account:{e.originator_id}"
+        if self.app.person_keys.get(key_id) is not None:
+            self.app.person_keys.destroy(key_id)
         username = self._username(db, e)
         self._settings(db, username)
         db.execute("DELETE FROM subscriptions WHERE username=?", (username,))

@@ -267,3 +267,15 @@ def test_the_same_subscription_twice_is_one_and_immediate_wins_over_weekly(mail)
     publish(mail, mail.example("maja", title="Samverkan i Falun"))
     assert len(to(deliver(mail), "maja@falun.example")) == 1
     assert mail.notify.outbox.digest_items("maja") == [], "sent at once, not again in the digest"
+
+
+def test_an_erasure_that_crashed_before_destroying_the_key_is_finished_by_the_read_model(mail):
+    from events.subscriptions import mail_key_id
+    account = mail.wiki.get_account("olle")
+    key = mail.wiki.person_keys.get(mail_key_id(account))
+    account.erase(actor="adam")
+    mail.wiki.save(account)  # the event, and then the crash: the key was not destroyed
+    assert mail.wiki.person_keys.get(mail_key_id(account)) == key
+    mail.services.pages.catch_up()
+    assert mail.wiki.person_keys.get(mail_key_id(account)) is None
+    assert mail.wiki.email_of("olle") is None
