@@ -372,6 +372,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView):
         username = self._username(db, e)
         db.execute("UPDATE tokens SET revoked=1 WHERE username=?", (username,))
         db.execute("UPDATE sessions SET ended=1 WHERE username=?", (username,))
+        db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))  # re-enabled: a new address
 
     def _on_Account_Enabled(self, db, e, position):
         db.execute("UPDATE accounts SET disabled=0 WHERE id=?", (str(e.originator_id),))

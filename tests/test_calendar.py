@@ -36,6 +36,8 @@ def test_the_feed_holds_the_meetings_in_stockholm_time(world):
     url = feed_url(world, "maja")
     events = events_of(world.client.get("/" + url))
     assert set(events) == {coming, cancelled}
+    other_host = world.client.get("/" + url, base_url="http://wiki.lansstyrelsen.example")
+    assert set(events_of(other_host)) == set(events), "UIDs do not depend on the host asked"
     event = events[coming]
     assert event.decoded("dtstart") == datetime(2030, 6, 10, 9, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
     assert event.decoded("dtend") == datetime(2030, 6, 10, 15, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
@@ -63,6 +65,8 @@ def test_a_disabled_or_erased_account_has_no_feed(world):
     url = feed_url(world, "maja")
     assert world.wiki.set_account_disabled(world.system, "maja", True, "Slutat")
     assert world.client.get("/" + url).status_code == 404
+    world.wiki.set_account_disabled(world.system, "maja", False)
+    assert world.client.get("/" + url).status_code == 404, "re-enabled: the old address stays revoked"
     url = feed_url(world, "olle")
     assert world.api("POST", "/accounts/olle/erase", "adam").status_code == 200
     assert world.client.get("/" + url).status_code == 404

@@ -6,9 +6,10 @@ unknown, revoked or disabled account's address answers 404, all alike.
 """
 
 from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort, current_app, url_for
 from icalendar import Calendar, Event, Timezone
 
 from events.meetings import KIND_LABELS
@@ -28,7 +29,8 @@ def _at(day: str, clock: str) -> datetime:
 
 
 def _host() -> str:
-    return url_for("pages.index", _external=True).split("//", 1)[-1].split("/", 1)[0].split(":")[0] or "localhost"
+    """The UIDs' host: the configured public address, so a meeting keeps its UID however it is fetched."""
+    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
 
 
 def calendar_of(meetings: list[dict]) -> bytes:
