@@ -26,6 +26,8 @@ from .register import RegisterCommands
 from .meeting_commands import MeetingCommands
 from .subscriptions import SubscriptionCommands
 from .newsletters import NewsletterCommands
+from .attachments import DEFAULT_MAX_BYTES, AttachmentCommands
+from .blobs import open_blob_store
 from .meetings import Meeting, WorkingGroup
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
@@ -134,7 +136,7 @@ def check_organisations_change(actor: Actor, before: list[str], after: list[str]
 
 
 class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionCommands, NewsletterCommands,
-           Application):
+           AttachmentCommands, Application):
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50, Meeting: 20, WorkingGroup: 20}
 
@@ -142,6 +144,18 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         super().__init__(*args, **kwargs)
         self.person_keys = self._open_person_keys()
         self.revisions = RevisionTexts(self.person_keys)
+        self.blobs = self._open_blobs()
+        self.attachment_max_bytes = int(self.env.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+    def _open_blobs(self):
+        """Files beside the store: PostgreSQL's schema (shared by every node), or `blobs/` in the data folder."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            blobs = open_blob_store(datastore, None)
+            if self.env.get("CREATE_TABLE", "y").lower() in ("y", "yes", "true", "1"):
+                blobs.create_tables()
+            return blobs
+        return open_blob_store(None, os.path.dirname(os.path.abspath(self.env.get("SQLITE_DBNAME"))))
 
     def _open_person_keys(self):
         """The key table beside the store: PostgreSQL's schema, or `keys.sqlite` in the data folder."""
@@ -155,6 +169,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         return SQLitePersonKeys(os.path.join(folder, "keys.sqlite"))
 
     def close(self) -> None:
+        self.close_extractor()
         self.person_keys.close()
         super().close()
 
@@ -371,7 +386,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             if example.status == "archived" and not can_unarchive_example(actor):
                 raise NotAllowed(msg("Bara samordnaren publicerar ett arkiverat exempel igen."))
             from .identification import check_example
-            findings = check_example(self.content_of(example))
+            findings = check_example(self.content_of(example)) + self.attachment_findings(example)
             if any(f.severity == "block" for f in findings):
                 raise IdentifyingDetails(
                     msg("Exemplet innehåller uppgifter som kan identifiera en person och kan inte publiceras."),

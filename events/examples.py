@@ -85,6 +85,27 @@ class LearningExample(Aggregate):
         self.status = "archived"
         self.updated_by = actor
 
+    @event("AttachmentAdded")
+    def add_attachment(self, attachment_id: str, sha256: str, name: str, media_type: str, size: int, actor: str) -> None:
+        """`name` is sealed with the file's key (`events.attachments`): destroying the file erases it."""
+        self.files[attachment_id] = {"sha256": sha256, "name": name, "type": media_type, "size": size,
+                                     "revision": self.revision, "removed": False, "destroyed": False}
+
+    @event("AttachmentRemoved")
+    def remove_attachment(self, attachment_id: str, actor: str) -> None:
+        """The file leaves the example; older versions still list it."""
+        self.files[attachment_id]["removed"] = True
+
+    @event("AttachmentDestroyed")
+    def destroy_attachment(self, attachment_id: str, reason: str, actor: str) -> None:
+        """The file's bytes, text and key are destroyed (an admin, with a reason)."""
+        self.files[attachment_id]["destroyed"] = True
+
+    @property
+    def files(self) -> dict:
+        """The attachments by id (snapshots taken before attachments existed have none)."""
+        return self.__dict__.setdefault("attachments", {})
+
     def _new_revision(self, actor, text, organisations, changes, comment) -> None:
         if changes is not None:  # recorded before sealing: the previous revision is plain too
             content = {**self.text["plain"]["content"], **changes}

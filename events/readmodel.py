@@ -19,12 +19,13 @@ from .examples import CONTENT_FIELDS
 from .local_sqlite import LocalSQLite
 from .messages import msg
 from .permissions import Actor
+from .attachment_view import ATTACHMENT_SCHEMA, ATTACHMENT_TABLES, AttachmentView
 from .meeting_view import MEETING_SCHEMA, MEETING_TABLES, MeetingView
 from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .subscription_view import SUBSCRIPTION_SCHEMA, SUBSCRIPTION_TABLES, SubscriptionView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -75,7 +76,7 @@ CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
 
 TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
           "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES,
-          *MEETING_TABLES, *SUBSCRIPTION_TABLES)
+          *MEETING_TABLES, *SUBSCRIPTION_TABLES, *ATTACHMENT_TABLES)
 
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
@@ -96,20 +97,20 @@ class Behind(Exception):
     """The read model has not reached a requested position in time."""
 
 
-class ReadModel(RegisterView, MeetingView, SubscriptionView):
+class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
         self._apply_lock = threading.Lock()
-        self._db().executescript(SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA + SUBSCRIPTION_SCHEMA)
+        self._db().executescript(SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA + SUBSCRIPTION_SCHEMA + ATTACHMENT_SCHEMA)
         with self._connection() as db:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or int(row[0]) != SCHEMA_VERSION:  # start again from the log
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
-                for statement in (SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA + SUBSCRIPTION_SCHEMA).split(";"):
+                for statement in (SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA + SUBSCRIPTION_SCHEMA + ATTACHMENT_SCHEMA).split(";"):
                     if statement.strip():
                         db.execute(statement)
                 self._clear(db)
@@ -292,6 +293,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView):
                 db.execute("UPDATE example_history SET slug=? WHERE example_id=?", (slug, example_id))
         db.execute("UPDATE example_versions SET public=1 WHERE example_id=? AND version="
                    "(SELECT version FROM examples WHERE id=?)", (example_id, example_id))
+        self._attachments_published(db, example_id)
         self._status_changed(db, e, position, "published", comment=getattr(e, "override_reason", None) or "")
 
     def _on_LearningExample_Archived(self, db, e, position):

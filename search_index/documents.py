@@ -67,10 +67,15 @@ def indexed_facets(state: dict) -> list[tuple[str, str]]:
 
 
 def document(state: dict) -> dict:
-    """The Whoosh fields of one example; `state` is what the projection keeps per example."""
+    """The Whoosh fields of one example; `state` is what the projection keeps per example, and
+    for the time of indexing `attachment_text`, the text of its attachments (not stored)."""
     content = state["content"]
     facets = facet_values(state)
-    text = PART_SEPARATOR.join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
+    parts = [content.get("title") or "", content.get("summary") or "", content.get("body") or ""]
+    if state.get("attachment_text"):
+        parts.append(state["attachment_text"])
+    text = PART_SEPARATOR.join(parts)
+    stored = {k: v for k, v in state.items() if k != "attachment_text"}
     joined = lambda values: ",".join(v.replace(",", " ") for v in values)  # noqa: E731
     return dict(
         id=state["id"], kind=state.get("kind", "example"), slug=state["slug"], status=state["status"], text=text, exact=text,
@@ -79,6 +84,6 @@ def document(state: dict) -> dict:
         measure_type=joined(content.get("measure_types") or []),
         tag=joined(v.casefold() for v in content.get("tags") or []),
         updated=state["updated_at"],
-        state=state,
+        state=stored,
         facets=(content.get("organisations") or [], indexed_facets(state), year_range(content.get("period"))),
     )

@@ -4,8 +4,8 @@ A batch's documents and the tracking position become visible in one Whoosh commi
 rename), so a crash at any moment leaves the index at the end of some earlier batch, and
 the next run resumes from there: nothing is lost, nothing applied twice. An index that is
 missing or was set aside as broken is rebuilt from the log. A batch that suppresses a
-revision is committed with `optimize`: every segment is rewritten without deleted documents,
-so no index file keeps a suppressed text.
+revision or destroys a file is committed with `optimize`: every segment is rewritten without
+deleted documents, so no index file keeps a suppressed text or a destroyed file's words.
 """
 
 import fcntl
@@ -18,6 +18,7 @@ from .store import IndexUnavailable, SearchIndex
 
 BATCH = 500
 PARALLEL_FROM = 500
+PURGING = frozenset({"LearningExample.RevisionSuppressed", "LearningExample.AttachmentDestroyed"})
 
 
 def _iso(moment) -> str:
@@ -53,6 +54,13 @@ class ExampleStates:
             state["status"] = "in_review"
         elif name == "LearningExample.Returned":
             state["status"] = "draft"
+        elif name == "LearningExample.AttachmentAdded":
+            state.setdefault("attachments", []).append(
+                {"id": event.attachment_id, "sha256": event.sha256, "type": event.media_type, "sealed": event.name})
+            return state
+        elif name in ("LearningExample.AttachmentRemoved", "LearningExample.AttachmentDestroyed"):
+            state["attachments"] = [a for a in state.get("attachments", []) if a["id"] != event.attachment_id]
+            return state
         else:
             return state
         state["updated_at"] = at
@@ -141,10 +149,29 @@ class IndexFollower:
                 state = _apply(state, event, self.app.revisions)
                 if state is not None:
                     states[key] = state
-                purge = purge or type(event).__qualname__ == "LearningExample.RevisionSuppressed"
+                purge = purge or type(event).__qualname__ in PURGING
+            self._with_attachment_text(states)
             self.index.apply(writer, states, notifications[-1].id)
             writer.commit(optimize=purge)
             return len(notifications)
+
+    def _with_attachment_text(self, states: dict[str, dict]) -> None:
+        """Gives each example with attachments their names and, for this commit only, their text:
+        read from the file's extraction, or extracted now (bounded, in the extractor's process).
+        A file that could not be read adds no text; a destroyed one is gone from the state."""
+        for state in states.values():
+            files = state.get("attachments")
+            if not files:
+                continue
+            texts = []
+            for file in files:
+                if "name" not in file:
+                    file["name"] = self.app.attachment_name(file["id"], {"sha256": file["sha256"],
+                                                                         "name": file.pop("sealed", "")}) or ""
+                extracted = self.app.read_file_text(file["sha256"], file["type"], self.app.extractor)
+                if extracted is not None and extracted.text:
+                    texts.append(extracted.text)
+            state["attachment_text"] = "\n\n".join(texts)
 
     def behind(self) -> bool:
         """Whether the log has events the index lacks, or there is no readable index."""
@@ -203,6 +230,7 @@ class IndexFollower:
             if progress:
                 progress(notifications[-1].id - position)
             position = notifications[-1].id
+        self._with_attachment_text(states)
         workers = 2 if parallel and len(states) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
         self.index.write_fresh(folder, list(states.values()), position, workers)
         self.catch_up(folder)

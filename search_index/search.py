@@ -44,8 +44,10 @@ class SearchRequest:
 
 
 class Searcher:
-    def __init__(self, index: SearchIndex):
+    def __init__(self, index: SearchIndex, attachment_text=None):
+        """`attachment_text(sha256)`: a file's extracted text, for the snippets of hits found in it."""
         self.index = index
+        self.attachment_text = attachment_text
         self.caches = SegmentCaches()
         self._memo: dict = {}
 
@@ -116,6 +118,9 @@ class Searcher:
             top = heapq.nsmallest(offset + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
             page = top[offset:]
         hits = [self._hit(searcher.stored_fields(d), built, score) for d, score in page]
+        for hit, (d, _) in zip(hits, page):
+            if hit["kind"] == "example" and request.q.strip() and "<mark>" not in hit["snippet"]:
+                self._found_in_attachment(hit, searcher.stored_fields(d)["state"], built)
 
         suggestion = (self._suggest(searcher, evaluator, allowed, request.q, built)
                       if total < 3 and request.q.strip() else None)
@@ -167,6 +172,17 @@ class Searcher:
             "organisations": content.get("organisations") or [],
             "violence_forms": content.get("violence_forms") or [], "goals": content.get("goals") or [],
         }
+
+    def _found_in_attachment(self, hit: dict, state: dict, built) -> None:
+        """A hit whose own text shows no query word was found in an attachment: it names the first
+        attachment that has one, with a snippet from there."""
+        for file in state.get("attachments") or []:
+            text = self.attachment_text(file["sha256"]) if self.attachment_text else ""
+            found = snippet(text or "", built.highlight_terms, built.highlight_prefixes)
+            if "<mark>" in found:
+                hit["attachment"] = {"id": file["id"], "name": file.get("name") or ""}
+                hit["snippet"] = found
+                return
 
     def _suggest(self, searcher, evaluator, allowed: set[int], text: str, built) -> str | None:
         """Replaces words found in no document the reader may see by the closest word that is."""

@@ -14,6 +14,7 @@ Deterministic: Hypothesis is derandomized and has no example database.
 """
 
 import hashlib
+import io
 import json
 import time
 
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+import file_samples as samples
 from conftest import World
 from stores import make_app
 from wiki.api.openapi import document
@@ -108,6 +110,12 @@ class FuzzWorld(World):
                  "tasks": [{"title": "Sprida", "organisation": self.falun, "due": "2024-06-30"}]}]}).status_code == 200
             self.meeting_ids.append(meeting_id)
         self.task_ids = [task["id"] for task in self.api("GET", "/tasks", "eva").json["items"]]
+        self.attachment_ids = []
+        for slug, words in ((published, "Rapport om samverkan"), (draft, "Utkastets bilaga")):
+            response = self.api("POST", f"/examples/{slug}/attachments", "maja", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(samples.pdf_with_text(words)), "rapport.pdf")})
+            assert response.status_code == 201, response.json
+            self.attachment_ids += [response.json["id"], response.json["sha256"]]
         for username in ("eva", "maja"):
             self.token(username)
 
@@ -171,6 +179,8 @@ def steer(case, world: FuzzWorld) -> None:
                                  world.groups if case.path.startswith("/working-groups") else world.slugs, seed)
         elif name == "meeting_id":
             params[name] = _pick(world.meeting_ids, seed)
+        elif name == "attachment_id":
+            params[name] = _pick(world.attachment_ids, seed)
         elif name == "task_id":
             params[name] = _pick(world.task_ids, seed)
         elif name == "request_id":

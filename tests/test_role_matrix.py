@@ -17,7 +17,9 @@ Reads use shared objects made once per world. Writes use fresh objects made for 
 nothing, and an allowed write that changes something must move the event log.
 """
 
+import io
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -29,6 +31,7 @@ import pytest
 from flask import url_for
 
 from events.permissions import Actor
+from tests import file_samples as samples
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "own_member", "other_member", "coordinator", "auditor", "admin")
@@ -73,6 +76,7 @@ class Case:
     records: bool = False                           # an allowed request appends to the event log
     fresh_token: bool = False                       # send a token issued for this request only
     redirects: bool = False                         # a GET answered by a redirect (not to sign-in) is allowed
+    upload: bool = False                            # send a new PDF in the multipart field `file`
 
 
 def _example_form(objects, role, **extra):
@@ -147,6 +151,16 @@ MATRIX: dict[str, list[Case]] = {
     "api.check_example": [Case("GET", DRAFT_WRITE, {"slug": "draft"})],
     "api.suppress_revision": [Case("POST", ADMIN_ONLY, {"slug": "fresh_edited_published", "version": "=1"},
                                    json={"reason": "Namn."}, records=True)],
+    "api.upload_attachment": [Case("POST", DRAFT_WRITE, {"slug": "fresh_draft"}, upload=True, records=True),
+                              Case("POST", PUBLISHED_WRITE, {"slug": "fresh_published"}, upload=True, records=True)],
+    "api.list_attachments": [Case("GET", PUBLIC, {"slug": "published"}), Case("GET", DRAFT_READ, {"slug": "draft"})],
+    "api.download_attachment": [Case("GET", PUBLIC, {"attachment_id": "published_attachment"}),
+                                Case("GET", DRAFT_READ, {"attachment_id": "draft_attachment"}),
+                                Case("GET", DRAFT_READ, {"attachment_id": "draft_attachment_sha"})],
+    "api.remove_attachment": [Case("DELETE", DRAFT_WRITE, {"slug": "fresh_attached_draft",
+                                                           "attachment_id": "last_attachment"}, records=True)],
+    "api.destroy_attachment": [Case("POST", ADMIN_ONLY, {"attachment_id": "fresh_published_attachment"},
+                                    json={"reason": "Namn i rapporten."}, records=True)],
     "api.archive_example": [Case("POST", CURATES, {"slug": "fresh_published"}, records=True),
                             Case("POST", expect(SIGN_IN, FORBIDDEN, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED),
                                  {"slug": "fresh_draft"}, records=True)],
@@ -244,6 +258,16 @@ MATRIX: dict[str, list[Case]] = {
     "pages.return_example": [Case("POST", DRAFT_CURATES, {"slug": "fresh_in_review"}, form={"comment": "Komplettera."},
                                   records=True)],
     "pages.review_queue": [Case("GET", CURATES)],
+    "pages.attachment_file": [Case("GET", PUBLIC, {"attachment_id": "published_attachment"}),
+                              Case("GET", DRAFT_READ, {"attachment_id": "draft_attachment"})],
+    "pages.attachment_thumbnail": [Case("GET", PUBLIC, {"attachment_id": "published_image"})],
+    "pages.upload_attachment": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_draft"}, form={}, upload=True,
+                                     records=True)],
+    "pages.remove_attachment": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_attached_draft",
+                                                                "attachment_id": "last_attachment"}, form={},
+                                     records=True)],
+    "pages.destroy_attachment": [Case("POST", ADMIN_ONLY, {"attachment_id": "fresh_published_attachment"},
+                                      form={"reason": "Namn i rapporten."}, records=True)],
     "pages.suppress_revision": [Case("POST", ADMIN_ONLY, {"slug": "fresh_edited_published", "version": "=1"},
                                      form={"reason": "Namn."}, records=True)],
     "pages.archive_example": [Case("POST", CURATES, {"slug": "fresh_published"}, form={}, records=True)],
@@ -393,9 +417,35 @@ class Objects:
         self.working_group, _ = self.wiki.create_working_group(EVA, {"name": "Arbetsgruppen", "convenor": "falu-kommun",
                                                                      "start": "2024-01-01"})
         self.meeting = self.fresh_approved_meeting()
+        self.draft_attachment = self._attach(self.draft)
+        self.draft_attachment_sha = self.last_sha
+        self.published_attachment = self._attach(self.published)
+        self.published_image = self._attach(self.published, samples.png_bytes(), "bild.png")
 
     def serial(self) -> int:
         return next(self._serial)
+
+    def new_pdf(self) -> bytes:
+        return samples.pdf_with_text(f"Rapport nummer {self.serial()}")
+
+    def _attach(self, slug: str, data: bytes | None = None, name: str = "rapport.pdf") -> str:
+        path = self.world.app.config["DATA_DIR"] + f"/upload-{self.serial()}.part"
+        with open(path, "wb") as handle:
+            handle.write(data or self.new_pdf())
+        try:
+            written = self.wiki.add_attachment(EVA, slug, path, name)
+        finally:
+            os.unlink(path)
+        self.last_attachment, self.last_sha = written.id, written.sha256
+        return written.id
+
+    def fresh_attached_draft(self) -> str:
+        slug = self.fresh_draft()
+        self._attach(slug)
+        return slug
+
+    def fresh_published_attachment(self) -> str:
+        return self._attach(self.fresh_published())
 
     def next_date(self) -> str:
         return (date(2012, 1, 1) + timedelta(days=next(self._day))).isoformat()
@@ -525,6 +575,10 @@ def prepare(world, objects, rule, case, role):
             token = fresh_api_token(world, username) if case.fresh_token else world.token(username)
             headers["Authorization"] = f"Bearer {token}"
         body = case.json(objects, role) if callable(case.json) else case.json
+        if case.upload:
+            data = {"file": (io.BytesIO(objects.new_pdf()), "rapport.pdf")}
+            return url, lambda: world.client.open(url, method=case.method, headers=headers, data=data,
+                                                  content_type="multipart/form-data")
         return url, lambda: world.client.open(url, method=case.method, headers=headers, json=body)
     if case.method == "GET":
         client = page_client(world, role)
@@ -532,6 +586,9 @@ def prepare(world, objects, rule, case, role):
     client = page_client(world, role)
     form = case.form(objects, role) if callable(case.form) else dict(case.form or {})
     form["csrf_token"] = csrf_token_of(client)
+    if case.upload:
+        form["file"] = (io.BytesIO(objects.new_pdf()), "rapport.pdf")
+        return url, lambda: client.open(url, method=case.method, data=form, content_type="multipart/form-data")
     return url, lambda: client.open(url, method=case.method, data=form)
 
 

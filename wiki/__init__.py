@@ -31,6 +31,20 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+UPLOAD_ENDPOINTS = frozenset({"pages.upload_attachment", "api.upload_attachment"})
+
+
+def _megabytes(value) -> int:
+    """`WIKI_ATTACHMENT_MAX_MB` in bytes (a positive number of megabytes, fractions allowed)."""
+    try:
+        megabytes = float(value)
+    except (TypeError, ValueError):
+        megabytes = -1
+    if not 0 < megabytes <= 2048:
+        raise ValueError(f"WIKI_ATTACHMENT_MAX_MB: megabytes between 0 and 2048 (got {value!r})")
+    return int(megabytes * 1024 * 1024)
+
+
 def _flag(value) -> bool | None:
     """A yes/no setting; None when unset."""
     if value is None or value == "":
@@ -86,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("INDEX_FOLLOWER", os.environ.get("WIKI_INDEX_FOLLOWER", "thread"))
     app.config.setdefault("SMTP_URL", os.environ.get("WIKI_SMTP_URL") or None)
     app.config.setdefault("MAIL_FROM", os.environ.get("WIKI_MAIL_FROM", "Länsgruppens wiki <wiki@localhost>"))
+    app.config.setdefault("ATTACHMENT_MAX_MB", os.environ.get("WIKI_ATTACHMENT_MAX_MB", "20"))
     app.config.setdefault("PUBLIC_URL", os.environ.get("WIKI_PUBLIC_URL", "http://127.0.0.1:5000"))
     # The notifier is one per installation: a thread on the embedded store; with PostgreSQL (several
     # nodes) it runs as `flask --app wiki notify follow` on one machine.
@@ -95,7 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["lansgrupp"] = Services.open(
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
         create_tables=_flag(app.config["CREATE_TABLES"]),
-        run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning)
+        run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning,
+        settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"]))})
 
     from .notify import ensure_notifier
 
@@ -114,6 +130,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         if request.method in ("POST", "PUT", "DELETE") and response.status_code < 400:
             app.extensions["lansgrupp"].background.wake.set()
         return response
+
+    @app.before_request
+    def allow_file_uploads():
+        """Upload routes take a file up to the attachment limit (before the CSRF check reads the form)."""
+        if request.endpoint in UPLOAD_ENDPOINTS and request.method == "POST":
+            request.max_content_length = app.extensions["lansgrupp"].wiki.attachment_max_bytes + 64 * 1024
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

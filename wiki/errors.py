@@ -10,6 +10,7 @@ from events.errors import (
     DomainError, EditConflict, IdentifyingDetails, NotAllowed, NotFound, NotSignedIn, RevisionSuppressed,
     ValidationError,
 )
+from events.attachments import TooLarge
 from events.messages import N_
 from events.readmodel import Behind
 
@@ -18,7 +19,7 @@ from .services import StoreNotReady
 from .signin import Throttled
 
 STATUS = {ValidationError: 400, NotSignedIn: 401, NotAllowed: 403, NotFound: 404, EditConflict: 409,
-          RevisionSuppressed: 410, IdentifyingDetails: 422}
+          RevisionSuppressed: 410, TooLarge: 413, IdentifyingDetails: 422}
 
 HTTP_CODES = {
     400: ("bad_request", N_("Felaktig begäran.")),

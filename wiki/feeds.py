@@ -21,7 +21,9 @@ bp = Blueprint("feeds", __name__)
 FEED_ID = uuid5(NAMESPACE_URL, "/lansgrupp-wiki/feeds/changes")
 CHANGE_LABELS = {"created": N_("skapades"), "edited": N_("ändrades"), "reverted": N_("återställdes"),
                  "published": N_("publicerades"), "archived": N_("arkiverades"),
-                 "suppressed": N_("fick en versions text dold")}
+                 "suppressed": N_("fick en versions text dold"), "attachment_added": N_("fick en bilaga"),
+                 "attachment_removed": N_("fick en bilaga borttagen"),
+                 "attachment_destroyed": N_("fick en bilaga förstörd")}
 # Characters XML 1.0 cannot carry: events stored before validation refused them must not break the feed.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

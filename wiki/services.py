@@ -39,8 +39,9 @@ class Services:
 
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
-             run_follower: bool = True, log=None) -> "Services":
-        env = store_environment(data_dir, event_store, create_tables)
+             run_follower: bool = True, log=None, settings: dict | None = None) -> "Services":
+        """`settings`: more of the application's environment (`ATTACHMENT_MAX_BYTES`)."""
+        env = {**store_environment(data_dir, event_store, create_tables), **(settings or {})}
         if is_postgres(event_store):
             with table_creation_lock(env):
                 wiki = Wiki(env=env)
@@ -56,7 +57,8 @@ class Services:
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
         audit = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
         throttle = SignInThrottle(failures)
-        return cls(wiki=wiki, pages=pages, index=index, searcher=Searcher(index), audit=audit, throttle=throttle,
+        searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
+        return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=audit, throttle=throttle,
                    follower=follower, background=background, run_follower=run_follower)
 
     def catch_up(self) -> None:

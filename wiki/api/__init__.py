@@ -74,4 +74,4 @@ def identify_and_catch_up():
     g.actor = api_actor()
 
 
-from . import audit, examples, meetings, meta, openapi, organisations, register, search, subscriptions, tokens  # noqa: E402,F401
+from . import attachments, audit, examples, meetings, meta, openapi, organisations, register, search, subscriptions, tokens  # noqa: E402,F401,E501

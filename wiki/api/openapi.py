@@ -219,7 +219,8 @@ def _schemas() -> dict:
             "version": {"type": "integer"}, "at": DATE_TIME,
             "by": string(description="Kontot; för anonyma läsare organisationen som kontot hörde till."),
             "comment": {"type": "string"},
-            "change": enum_of(["created", "edited", "reverted", "in_review", "returned", "published", "archived"]),
+            "change": enum_of(["created", "edited", "reverted", "in_review", "returned", "published", "archived",
+                               "suppressed", "attachment_added", "attachment_removed", "attachment_destroyed"]),
             "fields": {"type": "array", "items": {"type": "string"}},
             "to_version": {"type": "integer"}, "position": {"type": "integer"},
         }, required=["version", "at", "by", "comment", "change"]),
@@ -436,7 +437,7 @@ ERROR_RESPONSES = {
     "409": ("Conflict", "Konflikt med det som redan finns (`conflict`, `edit_conflict` med `current_version`, "
                         "`rule_violation`)."),
     "410": ("Gone", "Versionens text är dold för alltid (`revision_suppressed`)."),
-    "413": ("TooLarge", "Begäran är större än 1 MB (`too_large`)."),
+    "413": ("TooLarge", "Begäran är större än 1 MB, eller en bilaga större än gränsen (`too_large`)."),
     "422": ("IdentifyingDetails", "Exemplet innehåller uppgifter som kan identifiera en person "
                                   "(`identifying_details`, med `findings`)."),
     "429": ("TooManyAttempts", "För många misslyckade inloggningar (`too_many_attempts`, med Retry-After)."),
@@ -815,7 +816,7 @@ def _paths() -> dict:
 
 @lru_cache(maxsize=1)
 def _document() -> dict:
-    from . import openapi_meetings
+    from . import openapi_attachments, openapi_meetings
     return {
         "openapi": "3.1.0",
         "info": {
@@ -827,11 +828,13 @@ def _document() -> dict:
         },
         "servers": [{"url": API_PREFIX}],
         "tags": [{"name": name} for name in ("Lärande exempel", "Sök", "Organisationer", "Medlemsregister",
-                                             "Inloggning", "Granskning", "Möten och arbetsgrupper",
+                                             "Inloggning", "Granskning", "Bilagor", "Möten och arbetsgrupper",
                                              "E-post och prenumerationer", "Drift")],
-        "paths": {**_paths(), **openapi_meetings.paths(), **openapi_meetings.mail_paths()},
+        "paths": {**_paths(), **openapi_meetings.paths(), **openapi_meetings.mail_paths(),
+                  **openapi_attachments.paths()},
         "components": {
-            "schemas": {**_schemas(), **openapi_meetings.schemas(), **openapi_meetings.mail_schemas()},
+            "schemas": {**_schemas(), **openapi_meetings.schemas(), **openapi_meetings.mail_schemas(),
+                        **openapi_attachments.schemas()},
             "responses": _responses(),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",

@@ -1,6 +1,6 @@
 """Pages for people with a browser, Swedish first, English on request."""
 
-from flask import Blueprint, g, has_request_context, request, url_for
+from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext
 
 from events import vocabulary
@@ -22,10 +22,33 @@ FIELD_LABELS = {
 }
 
 
+# What a file's own metadata says, as the example page shows it to those who may edit.
+META_LABELS = {"author": N_("författare"), "creator": N_("skapad med"), "last_modified_by": N_("senast ändrad av"),
+               "producer": N_("framställd med")}
+
+
+def file_size(size: int) -> str:
+    """A file's size in the reader's language: "340 kB", "2,4 MB"."""
+    from flask_babel import format_decimal
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)))} kB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+
+
 @bp.before_request
 def identify_and_catch_up():
     services().catch_up()
     g.actor = page_actor()
+
+
+def remember_write(position: int) -> None:
+    """The reader's own writes are visible to them at once, in pages and in search."""
+    services().pages.wait_for(position)
+    session["last_position"] = max(position, int(session.get("last_position") or 0))
+
+
+def sign_in_first():
+    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
 
 
 def person_name(name: str | None) -> str:
@@ -48,8 +71,9 @@ def register_filters(app) -> None:
         MEASURE_TYPES=Labels(vocabulary.MEASURE_TYPES), EVALUATIONS=Labels(vocabulary.EVALUATIONS),
         MUNICIPALITIES=vocabulary.MUNICIPALITIES, STATUSES=Labels(vocabulary.STATUSES),
         ROLES=Labels(vocabulary.ROLES), ORGANISATION_KINDS=Labels(vocabulary.ORGANISATION_KINDS),
-        FIELDS=Labels(FIELD_LABELS), LANGUAGES=LANGUAGES,
+        FIELDS=Labels(FIELD_LABELS), LANGUAGES=LANGUAGES, META_LABELS=Labels(META_LABELS),
     )
+    app.jinja_env.filters["filesize"] = file_size
 
     app.jinja_env.globals["meeting_url"] = meeting_url
 
@@ -73,6 +97,6 @@ def _here() -> str:
 
 
 from . import (  # noqa: E402,F401
-    account, accounts, api_docs, attendance, audit, changes, examples, language, meetings, newsletters,
+    account, accounts, api_docs, attachments, attendance, audit, changes, examples, language, meetings, newsletters,
     organisations, register, search, subscriptions, suppression, work,
 )

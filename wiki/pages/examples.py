@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
@@ -27,7 +27,8 @@ from ..review import marked_fields, review_checklist
 from ..i18n import translate
 from ..kept_forms import COOKIE as KEPT_COOKIE, LIFETIME_SECONDS as KEPT_SECONDS, kept_forms
 from ..services import services
-from . import FIELD_LABELS, bp
+from . import FIELD_LABELS, bp, remember_write as _remember_write, sign_in_first as _sign_in_first
+from .attachments import attachment_findings, attachment_listing
 
 PER_PAGE = 20
 FORM_ENDPOINTS = ("pages.new_example", "pages.edit_example")
@@ -36,16 +37,6 @@ DRAFT_SAVED_COOKIE = "lansgrupp_draft_saved"
 # The form's inputs for content fields that the form shows in another shape than the API.
 FORM_INPUTS = {"organisations": ("owner", "partners"), "period": ("start_year", "end_year")}
 CONTENT_CHANGES = ("created", "edited", "reverted")
-
-
-def _remember_write(position: int) -> None:
-    """The reader's own writes are visible to them at once, in pages and in search."""
-    services().pages.wait_for(position)
-    session["last_position"] = max(position, int(session.get("last_position") or 0))
-
-
-def _sign_in_first():
-    return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
 
 
 def _readable(slug: str, version: int | None = None) -> dict:
@@ -114,17 +105,23 @@ def example(slug):
     organisations = shown["organisations"] or []
     may_edit = can_edit_example(g.actor, organisations)
     current = shown["version"] == shown["current_version"]
-    findings = check_example(shown) if may_edit and current and shown["status"] != "published" else []
+    checked = may_edit and current and shown["status"] != "published"
+    findings = check_example(shown) if checked else []
+    row = pages.example_row(shown["slug"])
+    attachments = attachment_listing(row["id"], shown["version"], may_edit, current)
+    file_findings = attachment_findings(attachments) if checked else []
     return render_template(
         "example.html", example=shown, backlinks=pages.backlinks(g.actor, slug),
         organisation_names={o["slug"]: o["name"] for o in pages.organisations()},
         may_edit=may_edit, may_archive=can_archive_example(g.actor),
         may_submit=can_submit_for_review(g.actor, organisations) and not g.actor.curates,
         may_publish=can_publish_example(g.actor), may_review=can_review_example(g.actor),
-        findings=findings, marked=marked_fields(shown, findings),
-        blocked=any(f.severity == "block" for f in findings),
+        findings=findings + file_findings, marked=marked_fields(shown, findings),
+        blocked=any(f.severity == "block" for f in findings + file_findings),
         checklist=review_checklist(shown) if g.actor.curates else None,
-        returned=pages.return_comment(g.actor, shown) if may_edit else None, **_watching(shown["slug"]))
+        returned=pages.return_comment(g.actor, shown) if may_edit else None, **_watching(shown["slug"]),
+        attachments=attachments, current=current, may_destroy=can_suppress_revisions(g.actor),
+        max_attachment_mb=round(services().wiki.attachment_max_bytes / (1024 * 1024), 1))
 
 
 def _watching(slug: str) -> dict:

@@ -1,0 +1,56 @@
+"""/api/v1 attachments: upload to an example, list, download, remove, destroy."""
+
+from flask import g, jsonify
+
+from events.errors import NotFound
+
+from ..attachments import file_response, received_file
+from ..services import services
+from . import bp, json_body
+from .examples import _readable_row
+
+
+def _attachment(attachment_id: str) -> tuple[dict, dict]:
+    """The attachment (by id or SHA-256) and its example, if the reader may read it; else 404."""
+    found = services().pages.readable_attachment(g.actor, attachment_id) if len(attachment_id) <= 64 else None
+    if found is None:
+        raise NotFound("Bilagan finns inte.")
+    return found
+
+
+@bp.post("/examples/<slug>/attachments")
+def upload_attachment(slug):
+    with received_file() as (path, name):
+        written = services().wiki.add_attachment(g.actor, slug, path, name)
+    response = jsonify(written.as_dict())
+    response.status_code = 201 if written.created else 200
+    return response
+
+
+@bp.get("/examples/<slug>/attachments")
+def list_attachments(slug):
+    row = _readable_row(slug)
+    items = services().pages.attachments(g.actor, row["id"])
+    return jsonify({"items": items, "position": services().pages.position()})
+
+
+@bp.get("/attachments/<attachment_id>")
+def download_attachment(attachment_id):
+    attachment, _example = _attachment(attachment_id)
+    if attachment["destroyed"]:
+        raise NotFound("Bilagan är förstörd.")
+    return file_response(attachment)
+
+
+@bp.delete("/examples/<slug>/attachments/<attachment_id>")
+def remove_attachment(slug, attachment_id):
+    position = services().wiki.remove_attachment(g.actor, slug, attachment_id)
+    return jsonify({"id": attachment_id, "removed": True, "position": position})
+
+
+@bp.post("/attachments/<attachment_id>/destroy")
+def destroy_attachment(attachment_id):
+    data = json_body()
+    attachment, _example = _attachment(attachment_id)
+    position = services().wiki.destroy_file(g.actor, attachment["sha256"], data)
+    return jsonify({"id": attachment["id"], "sha256": attachment["sha256"], "destroyed": True, "position": position})
