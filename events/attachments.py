@@ -49,7 +49,8 @@ class FileRefusedError(ValidationError):
 
 
 class StoredFile(Aggregate):
-    """One file's content, named by its SHA-256: the examples that attach it, and its destruction."""
+    """One file's content, named by its SHA-256: the examples and meetings that attach it, and its
+    destruction."""
 
     @event("Stored")
     def __init__(self, sha256: str, media_type: str, size: int):
@@ -64,8 +65,9 @@ class StoredFile(Aggregate):
         return uuid5(NAMESPACE_URL, f"/files/{sha256}")
 
     @event("Attached")
-    def attach(self, example_id: str, attachment_id: str) -> None:
-        self.uses.append([example_id, attachment_id])
+    def attach(self, owner_id: str, attachment_id: str) -> None:
+        """`owner_id`: the example or meeting the file is attached to."""
+        self.uses.append([owner_id, attachment_id])
 
     @event("Destroyed")
     def destroy(self, reason: str, actor: str) -> None:
@@ -110,8 +112,25 @@ class AttachmentCommands:
     def add_attachment(self, actor: Actor, slug: str, path: str, name: str) -> AttachmentWritten:
         """Attaches the uploaded file at `path` (a temporary file the caller owns) to the example.
         Its type is read from the content; an image is stored without its metadata. The same
-        content attached again to the same example gives the attachment it already has."""
-        self._example_for_writing(actor, slug, can_edit_example)
+        content attached again to the same example gives the attachment it already has. A file
+        for a published example is public at once, so it is read and checked first."""
+        load = lambda: self._example_for_writing(actor, slug, can_edit_example)  # noqa: E731
+        public = load().status == "published"
+        return self._add_file(actor, load, path, name, check=public)
+
+    def add_meeting_attachment(self, actor: Actor, meeting_id: str, path: str, name: str) -> AttachmentWritten:
+        """A file with a meeting's minutes (coordinators and admins; signed-in readers read it)."""
+        def load():
+            if not actor.signed_in:
+                raise NotSignedIn(msg("Logga in först."))
+            meeting = self.get_meeting(meeting_id)
+            if not actor.curates:
+                raise NotAllowed(msg("Bara samordnaren planerar möten och skriver protokoll."))
+            return meeting
+        load()
+        return self._add_file(actor, load, path, name, check=False)
+
+    def _add_file(self, actor: Actor, load, path: str, name: str, check: bool) -> AttachmentWritten:
         size = os.path.getsize(path)
         if size > self.attachment_max_bytes:
             raise TooLarge(msg("Filen är större än %(limit)s MB.", limit=self.attachment_max_bytes // (1024 * 1024)))
@@ -120,20 +139,20 @@ class AttachmentCommands:
             name = clean_name(name if isinstance(name, str) else "", media_type)
         except FileRefused as refused:
             raise FileRefusedError(refused) from None
-        if media_type in IMAGE_TYPES:
-            with _temporary(path) as clean, _temporary(path) as small:
-                try:
-                    sanitise_image(path, media_type, clean)
-                    thumb_type = thumbnail(clean, small)
-                except FileRefused as refused:
-                    raise FileRefusedError(refused) from None
-                with open(small, "rb") as handle:
-                    thumb = handle.read()
-                return self._attach(actor, slug, clean, name, media_type, thumb if thumb_type else None)
-        return self._attach(actor, slug, path, name, media_type, None)
+        if media_type not in IMAGE_TYPES:
+            return self._attach(actor, load, path, name, media_type, None, check)
+        with _temporary(path) as clean, _temporary(path) as small:
+            try:
+                sanitise_image(path, media_type, clean)
+                thumbnail(clean, small)
+            except FileRefused as refused:
+                raise FileRefusedError(refused) from None
+            with open(small, "rb") as handle:
+                thumb = handle.read()
+            return self._attach(actor, load, clean, name, media_type, thumb, check)
 
-    def _attach(self, actor: Actor, slug: str, path: str, name: str, media_type: str,
-                thumb: bytes | None) -> AttachmentWritten:
+    def _attach(self, actor: Actor, load, path: str, name: str, media_type: str,
+                thumb: bytes | None, check: bool) -> AttachmentWritten:
         sha = sha256_of(path)
         size = os.path.getsize(path)
         stored = self._stored_file(sha)
@@ -144,15 +163,15 @@ class AttachmentCommands:
             self.blobs.put(sha, handle, key)
         if thumb is not None:
             self.blobs.put_derived(sha, "thumb", thumb, key)
-        if self._example_for_writing(actor, slug, can_edit_example).status == "published":
+        if check:
             self._check_public_file(actor, sha, media_type, name)
         for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, can_edit_example)
-            for attachment_id, file in example.files.items():
+            owner = load()
+            for attachment_id, file in owner.files.items():
                 if file["sha256"] == sha and not file["removed"] and not file["destroyed"]:
                     return AttachmentWritten(attachment_id, sha, self.attachment_name(attachment_id, file) or name,
                                              media_type, size, self._position(), created=False)
-            if sum(1 for f in example.files.values() if not f["removed"]) >= MAX_FILES:
+            if sum(1 for f in owner.files.values() if not f["removed"]) >= MAX_FILES:
                 raise ValidationError(msg("Ett exempel kan ha högst %(max)s bilagor.", max=MAX_FILES), "file")
             stored = self._stored_file(sha)
             if stored is None:
@@ -160,16 +179,36 @@ class AttachmentCommands:
             elif stored.destroyed:
                 raise ValidationError(msg("Filen har förstörts och kan inte laddas upp igen."), "file")
             attachment_id = str(uuid4())
-            stored.attach(example_id=str(example.id), attachment_id=attachment_id)
-            example.add_attachment(attachment_id=attachment_id, sha256=sha,
-                                   name=seal_json(key, name_context(attachment_id), name),
-                                   media_type=media_type, size=size, actor=actor.username)
+            stored.attach(owner_id=str(owner.id), attachment_id=attachment_id)
+            owner.add_attachment(attachment_id=attachment_id, sha256=sha,
+                                 name=seal_json(key, name_context(attachment_id), name),
+                                 media_type=media_type, size=size, actor=actor.username)
             try:
-                recordings = self.save(example, stored)
+                recordings = self.save(owner, stored)
             except IntegrityError:
                 continue
             return AttachmentWritten(attachment_id, sha, name, media_type, size, recordings[-1].notification.id)
         raise Conflict(msg("Exemplet ändras av många samtidigt; försök igen."))
+
+    def remove_meeting_attachment(self, actor: Actor, meeting_id: str, attachment_id: str) -> int:
+        """Takes a file off the meeting (an event; its history keeps it)."""
+        for _ in range(SAVE_ATTEMPTS):
+            if not actor.signed_in:
+                raise NotSignedIn(msg("Logga in först."))
+            meeting = self.get_meeting(meeting_id)
+            if not actor.curates:
+                raise NotAllowed(msg("Bara samordnaren planerar möten och skriver protokoll."))
+            file = meeting.files.get(attachment_id) if isinstance(attachment_id, str) else None
+            if file is None:
+                raise NotFound(msg("Bilagan finns inte."))
+            if file["removed"] or file["destroyed"]:
+                return self._position()
+            meeting.remove_attachment(attachment_id=attachment_id, actor=actor.username)
+            try:
+                return self.save(meeting)[-1].notification.id
+            except IntegrityError:
+                continue
+        raise Conflict(msg("Mötet ändras av många samtidigt; försök igen."))
 
     def remove_attachment(self, actor: Actor, slug: str, attachment_id: str) -> int:
         """Takes the file off the example (an event: older versions still list it); the position."""
@@ -184,8 +223,8 @@ class AttachmentCommands:
         return self._change_example(actor, slug, can_edit_example, change).position
 
     def destroy_file(self, actor: Actor, sha: str, data: dict) -> int:
-        """Destroys a file for good (an admin, with a reason): every example that attached it records
-        the destruction, then the bytes, the text, the thumbnail and the key are deleted."""
+        """Destroys a file for good (an admin, with a reason): every example and meeting that attached
+        it records the destruction, then the bytes, the text, the thumbnail and the key are deleted."""
         if not actor.signed_in:
             raise NotSignedIn(msg("Logga in för att förstöra filer."))
         if not can_suppress_revisions(actor):
@@ -206,11 +245,11 @@ class AttachmentCommands:
                 break
             stored.destroy(reason=reason, actor=actor.username)
             examples = {}
-            for example_id, attachment_id in stored.uses:
-                example = examples.get(example_id) or self.repository.get(UUID(example_id))
-                examples[example_id] = example
-                if not example.files[attachment_id]["destroyed"]:
-                    example.destroy_attachment(attachment_id=attachment_id, reason=reason, actor=actor.username)
+            for owner_id, attachment_id in stored.uses:  # examples and meetings
+                owner = examples.get(owner_id) or self.repository.get(UUID(owner_id))
+                examples[owner_id] = owner
+                if not owner.files[attachment_id]["destroyed"]:
+                    owner.destroy_attachment(attachment_id=attachment_id, reason=reason, actor=actor.username)
             try:
                 recordings = self.save(stored, *examples.values())
             except IntegrityError:

@@ -159,6 +159,25 @@ class Meeting(Aggregate):
         """A task's new status, optionally at a later meeting (`meeting_id`)."""
         self.task_status[task_id] = status
 
+    @event("AttachmentAdded")
+    def add_attachment(self, attachment_id: str, sha256: str, name: str, media_type: str, size: int, actor: str) -> None:
+        """A file with the minutes; `name` is sealed with the file's key (`events.attachments`)."""
+        self.files[attachment_id] = {"sha256": sha256, "name": name, "type": media_type, "size": size,
+                                     "removed": False, "destroyed": False}
+
+    @event("AttachmentRemoved")
+    def remove_attachment(self, attachment_id: str, actor: str) -> None:
+        self.files[attachment_id]["removed"] = True
+
+    @event("AttachmentDestroyed")
+    def destroy_attachment(self, attachment_id: str, reason: str, actor: str) -> None:
+        self.files[attachment_id]["destroyed"] = True
+
+    @property
+    def files(self) -> dict:
+        """The attachments by id (snapshots taken before attachments existed have none)."""
+        return self.__dict__.setdefault("attachments", {})
+
     def _new_minutes(self, text: dict, tasks: list[dict], actor: str) -> None:
         self.minutes = text
         self.tasks = {task["id"]: task["organisation"] for task in tasks}

@@ -18,7 +18,8 @@ from .store import IndexUnavailable, SearchIndex
 
 BATCH = 500
 PARALLEL_FROM = 500
-PURGING = frozenset({"LearningExample.RevisionSuppressed", "LearningExample.AttachmentDestroyed"})
+PURGING = frozenset({"LearningExample.RevisionSuppressed", "LearningExample.AttachmentDestroyed",
+                     "Meeting.AttachmentDestroyed"})
 
 
 def _iso(moment) -> str:
@@ -54,16 +55,22 @@ class ExampleStates:
             state["status"] = "in_review"
         elif name == "LearningExample.Returned":
             state["status"] = "draft"
-        elif name == "LearningExample.AttachmentAdded":
-            state.setdefault("attachments", []).append(
-                {"id": event.attachment_id, "sha256": event.sha256, "type": event.media_type, "sealed": event.name})
-            return state
-        elif name in ("LearningExample.AttachmentRemoved", "LearningExample.AttachmentDestroyed"):
-            state["attachments"] = [a for a in state.get("attachments", []) if a["id"] != event.attachment_id]
-            return state
+        elif name.startswith("LearningExample.Attachment"):
+            return ExampleStates.apply_attachment(state, event)
         else:
             return state
         state["updated_at"] = at
+        return state
+
+
+    @staticmethod
+    def apply_attachment(state: dict, event) -> dict:
+        """An example's or a meeting's files: added (name still sealed), removed or destroyed."""
+        if type(event).__qualname__.endswith(".AttachmentAdded"):
+            state.setdefault("attachments", []).append(
+                {"id": event.attachment_id, "sha256": event.sha256, "type": event.media_type, "sealed": event.name})
+        else:
+            state["attachments"] = [a for a in state.get("attachments", []) if a["id"] != event.attachment_id]
         return state
 
 
@@ -91,6 +98,8 @@ class MeetingStates:
             state["items"] = (text.get("content") or {}).get("items", [])
         elif name in ("Meeting.Held", "Meeting.Cancelled"):
             state["status"] = "held" if name == "Meeting.Held" else "cancelled"
+        elif name.startswith("Meeting.Attachment"):
+            return ExampleStates.apply_attachment(state, event)
         else:
             return state
         state["updated_at"] = at

@@ -119,7 +119,7 @@ class Searcher:
             page = top[offset:]
         hits = [self._hit(searcher.stored_fields(d), built, score) for d, score in page]
         for hit, (d, _) in zip(hits, page):
-            if hit["kind"] == "example" and request.q.strip() and "<mark>" not in hit["snippet"]:
+            if request.q.strip() and "<mark>" not in hit["snippet"]:
                 self._found_in_attachment(hit, searcher.stored_fields(d)["state"], built)
 
         suggestion = (self._suggest(searcher, evaluator, allowed, request.q, built)

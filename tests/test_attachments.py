@@ -277,3 +277,38 @@ def test_page_upload_list_and_remove(world, draft):
     removed = browser.post(f"/exempel/{draft}/bilagor/{attachment['id']}/ta-bort", data={"csrf_token": token})
     assert removed.status_code == 302
     assert "affisch.png" not in browser.get(f"/exempel/{draft}").get_data(as_text=True)
+
+
+def test_files_with_a_meetings_minutes_are_for_signed_in_readers(world):
+    meeting = world.api("POST", "/meetings", "eva", json={
+        "title": "Länsgruppsmöte", "kind": "lansgruppsmote", "date": "2024-02-29", "starts_at": "09:00",
+        "ends_at": "15:00", "place": "Falun", "agenda": [{"title": "Spridning"}]}).get_json()["id"]
+    path = f"/meetings/{meeting}/attachments"
+    data = samples.docx_with_text("Bilagan till protokollet nämner spridningsplanen")
+    assert world.api("POST", path, "maja", data={"file": (io.BytesIO(data), "bilaga.docx")},
+                     content_type="multipart/form-data").status_code == 403
+    response = world.api("POST", path, "eva", data={"file": (io.BytesIO(data), "bilaga.docx")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert [a["id"] for a in world.api("GET", path, "maja").get_json()["items"]] == [body["id"]]
+    assert world.api("GET", path).status_code == 401
+    assert world.api("GET", f"/attachments/{body['id']}", "maja").data == data
+    assert world.api("GET", f"/attachments/{body['id']}").status_code == 404
+    indexed(world)
+    hits = search(world, "maja", q="spridningsplanen")["hits"]
+    assert [h["kind"] for h in hits] == ["meeting"] and hits[0]["attachment"]["name"] == "bilaga.docx"
+    assert search(world, None, q="spridningsplanen")["total"] == 0
+    page = world.browser("eva").get(f"/moten/{meeting}").get_data(as_text=True)
+    assert "bilaga.docx" in page and 'action="/moten/' in page
+    assert "bilaga.docx" in world.browser("maja").get(f"/moten/{meeting}").get_data(as_text=True)
+
+    destroyed = world.api("POST", f"/attachments/{body['id']}/destroy", "adam", json={"reason": "Fel fil"})
+    assert destroyed.status_code == 200
+    indexed(world)
+    assert search(world, "maja", q="spridningsplanen")["total"] == 0
+    history = world.api("GET", f"/meetings/{meeting}/history", "eva").get_json()["items"]
+    assert [h["change"] for h in history if h["change"].startswith("attachment")] == [
+        "attachment_added", "attachment_destroyed"]
+    assert all(h.get("name", "") == "" for h in history if h["change"] == "attachment_added")
+    assert world.api("DELETE", f"{path}/{body['id']}", "eva").status_code == 200

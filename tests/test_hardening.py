@@ -301,7 +301,8 @@ PAGE_ARGUMENTS = {"pages.export": None}   # not HTML
 def page_urls(world) -> list[str]:
     objects = world.objects
     values = {"slug": objects.published, "person_id": objects.person, "username": "maja", "request_id": objects.request,
-              "code": "en", "meeting_id": objects.meeting, "year": 2024, "secret": "finns-inte", "number": 1}
+              "code": "en", "meeting_id": objects.meeting, "year": 2024, "secret": "finns-inte", "number": 1,
+              "attachment_id": objects.published_image}
     urls = []
     with world.app.test_request_context():
         for rule in world.app.url_map.iter_rules():

@@ -161,6 +161,11 @@ MATRIX: dict[str, list[Case]] = {
                                                            "attachment_id": "last_attachment"}, records=True)],
     "api.destroy_attachment": [Case("POST", ADMIN_ONLY, {"attachment_id": "fresh_published_attachment"},
                                     json={"reason": "Namn i rapporten."}, records=True)],
+    "api.upload_meeting_attachment": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, upload=True,
+                                           records=True)],
+    "api.list_meeting_attachments": [Case("GET", SIGNED_IN, {"meeting_id": "meeting"})],
+    "api.remove_meeting_attachment": [Case("DELETE", CURATES, {"meeting_id": "fresh_attached_meeting",
+                                                               "attachment_id": "last_attachment"}, records=True)],
     "api.archive_example": [Case("POST", CURATES, {"slug": "fresh_published"}, records=True),
                             Case("POST", expect(SIGN_IN, FORBIDDEN, HIDDEN, ALLOWED, FORBIDDEN, ALLOWED),
                                  {"slug": "fresh_draft"}, records=True)],
@@ -266,6 +271,11 @@ MATRIX: dict[str, list[Case]] = {
     "pages.remove_attachment": [Case("POST", DRAFT_PAGE_WRITE, {"slug": "fresh_attached_draft",
                                                                 "attachment_id": "last_attachment"}, form={},
                                      records=True)],
+    "pages.upload_meeting_attachment": [Case("POST", CURATES, {"meeting_id": "fresh_meeting"}, form={},
+                                             upload=True, records=True)],
+    "pages.remove_meeting_attachment": [Case("POST", CURATES, {"meeting_id": "fresh_attached_meeting",
+                                                               "attachment_id": "last_attachment"}, form={},
+                                             records=True)],
     "pages.destroy_attachment": [Case("POST", ADMIN_ONLY, {"attachment_id": "fresh_published_attachment"},
                                       form={"reason": "Namn i rapporten."}, records=True)],
     "pages.suppress_revision": [Case("POST", ADMIN_ONLY, {"slug": "fresh_edited_published", "version": "=1"},
@@ -443,6 +453,17 @@ class Objects:
         slug = self.fresh_draft()
         self._attach(slug)
         return slug
+
+    def fresh_attached_meeting(self) -> str:
+        meeting_id = self.fresh_meeting()
+        path = self.world.app.config["DATA_DIR"] + f"/upload-{self.serial()}.part"
+        with open(path, "wb") as handle:
+            handle.write(self.new_pdf())
+        try:
+            self.last_attachment = self.wiki.add_meeting_attachment(EVA, meeting_id, path, "bilaga.pdf").id
+        finally:
+            os.unlink(path)
+        return meeting_id
 
     def fresh_published_attachment(self) -> str:
         return self._attach(self.fresh_published())

@@ -31,7 +31,8 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
-UPLOAD_ENDPOINTS = frozenset({"pages.upload_attachment", "api.upload_attachment"})
+UPLOAD_ENDPOINTS = frozenset({"pages.upload_attachment", "api.upload_attachment", "pages.upload_meeting_attachment",
+                              "api.upload_meeting_attachment"})
 
 
 def _megabytes(value) -> int:

@@ -1,8 +1,8 @@
-"""/api/v1 attachments: upload to an example, list, download, remove, destroy."""
+"""/api/v1 attachments: upload to an example or a meeting, list, download, remove, destroy."""
 
 from flask import g, jsonify
 
-from events.errors import NotFound
+from events.errors import NotFound, NotSignedIn
 
 from ..attachments import file_response, received_file
 from ..services import services
@@ -32,6 +32,30 @@ def list_attachments(slug):
     row = _readable_row(slug)
     items = services().pages.attachments(g.actor, row["id"])
     return jsonify({"items": items, "position": services().pages.position()})
+
+
+@bp.post("/meetings/<meeting_id>/attachments")
+def upload_meeting_attachment(meeting_id):
+    with received_file() as (path, name):
+        written = services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name)
+    response = jsonify(written.as_dict())
+    response.status_code = 201 if written.created else 200
+    return response
+
+
+@bp.get("/meetings/<meeting_id>/attachments")
+def list_meeting_attachments(meeting_id):
+    if not g.actor.signed_in:
+        raise NotSignedIn("Logga in först.")
+    meeting = services().wiki.get_meeting(meeting_id)
+    items = services().pages.meeting_attachments(str(meeting.id))
+    return jsonify({"items": items, "position": services().pages.position()})
+
+
+@bp.delete("/meetings/<meeting_id>/attachments/<attachment_id>")
+def remove_meeting_attachment(meeting_id, attachment_id):
+    position = services().wiki.remove_meeting_attachment(g.actor, meeting_id, attachment_id)
+    return jsonify({"id": attachment_id, "removed": True, "position": position})
 
 
 @bp.get("/attachments/<attachment_id>")

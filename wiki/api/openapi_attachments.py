@@ -2,13 +2,15 @@
 
 from events.file_types import TYPES
 
-from .openapi import SIGNED_IN, SLUG, enum_of, obj, operation, path, ref, string, text_field
+from .openapi import SIGNED_IN, SLUG, UUID_PATTERN, enum_of, obj, operation, path, ref, string, text_field
 
 TAG = "Bilagor"
 ATTACHMENT_ID = path("attachment_id", string(64, min_length=1),
                      "Bilagans id, eller filens SHA-256 (64 hexadecimala tecken): då den första bilagan med det "
                      "innehållet som den som frågar får läsa.")
 BINARY = {"type": "string", "format": "binary"}
+MEETING_ID = path("meeting_id", string(36, min_length=32, pattern=UUID_PATTERN, format="uuid"), "Mötets id.")
+MULTIPART = {"required": True, "content": {"multipart/form-data": {"schema": obj({"file": BINARY}, required=["file"])}}}
 
 
 def schemas() -> dict:
@@ -41,10 +43,18 @@ def paths() -> dict:
                     "Till ett publicerat exempel läses texten genast och identifieringskontrollen körs (422).",
         parameters=[SLUG], security=SIGNED_IN, errors=("403", "404", "409", "413", "422"), reads=False,
         ok=(201, "Tillagd.", ref("AttachmentWritten")))
-    upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
-        {"file": BINARY}, required=["file"])}}}
+    upload["requestBody"] = MULTIPART
     upload["responses"]["200"] = {"description": "Filen fanns redan bland exemplets bilagor.",
                                   "content": {"application/json": {"schema": ref("AttachmentWritten")}}}
+    meeting_upload = operation(
+        "uploadMeetingAttachment", TAG, "Lägg till en bilaga till ett möte",
+        description="Samordnare och administratörer: en fil till mötets protokoll, som för exempel. Inloggade "
+                    "läser den.",
+        parameters=[MEETING_ID], security=SIGNED_IN, errors=("403", "404", "409", "413"), reads=False,
+        ok=(201, "Tillagd.", ref("AttachmentWritten")))
+    meeting_upload["requestBody"] = MULTIPART
+    meeting_upload["responses"]["200"] = {"description": "Filen fanns redan bland mötets bilagor.",
+                                          "content": {"application/json": {"schema": ref("AttachmentWritten")}}}
     download = operation(
         "downloadAttachment", TAG, "Hämta en bilagas fil",
         description="Filen som den sparades, med exemplets läsrättigheter (också för en adress med SHA-256). "
@@ -64,6 +74,17 @@ def paths() -> dict:
             "post": upload,
         },
         "/attachments/{attachment_id}": {"get": download},
+        "/meetings/{meeting_id}/attachments": {
+            "get": operation("listMeetingAttachments", TAG, "Mötets bilagor", parameters=[MEETING_ID],
+                             security=SIGNED_IN, errors=("404",), ok=(200, "Bilagorna.", ref("AttachmentList"))),
+            "post": meeting_upload,
+        },
+        "/meetings/{meeting_id}/attachments/{attachment_id}": {
+            "delete": operation("removeMeetingAttachment", TAG, "Ta bort en bilaga från mötet",
+                                parameters=[MEETING_ID, path("attachment_id", string(64, min_length=1), "Bilagans id.")],
+                                security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
+                                ok=(200, "Borttagen.", ref("AttachmentRemoved"))),
+        },
         "/examples/{slug}/attachments/{attachment_id}": {
             "delete": operation("removeAttachment", TAG, "Ta bort en bilaga från exemplet",
                                 description="En händelse: äldre versioner visar fortfarande bilagan, och filen "

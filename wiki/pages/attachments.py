@@ -46,7 +46,21 @@ def attachment_thumbnail(attachment_id):
 
 
 def _back(slug: str):
-    return redirect(url_for("pages.example", slug=slug) + "#bilagor")
+    return _to(url_for("pages.example", slug=slug) + "#bilagor")
+
+
+def _to(target: str):
+    """A redirect to `target`; for the upload script (which would follow a redirect itself and so
+    use up the page's message) a 204 naming it in `X-Location`."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return "", 204, {"X-Location": target}
+    return redirect(target)
+
+
+def _back_to(owner: dict):
+    if owner["kind"] == "meeting":
+        return _to(url_for("pages.meeting", meeting_id=owner["id"]) + "#bilagor")
+    return _back(owner["slug"])
 
 
 @bp.post("/exempel/<slug>/bilagor")
@@ -94,17 +108,53 @@ def destroy_attachment(attachment_id):
     found = services().pages.readable_attachment(g.actor, attachment_id) if len(attachment_id) <= 64 else None
     if found is None:
         abort(404)
-    attachment, example = found
+    attachment, owner = found
     try:
         position = services().wiki.destroy_file(g.actor, attachment["sha256"], {"reason": request.form.get("reason", "")})
     except (NotAllowed, NotSignedIn):
         abort(403)
     except DomainError as error:
         flash(translate(error.message), "error")
-        return _back(example["slug"])
+        return _back_to(owner)
     _remember_write(position)
     flash(gettext("Filen är förstörd: dess innehåll, text och namn går inte att läsa längre."), "ok")
-    return _back(example["slug"])
+    return _back_to(owner)
+
+
+@bp.post("/moten/<meeting_id>/bilagor")
+def upload_meeting_attachment(meeting_id):
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    back = _to(url_for("pages.meeting", meeting_id=meeting_id) + "#bilagor")
+    try:
+        with received_file() as (path, name):
+            written = services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name)
+    except NotFound:
+        abort(404)
+    except (NotAllowed, NotSignedIn):
+        abort(403)
+    except DomainError as error:
+        flash(translate(error.message), "error")
+        return back
+    _remember_write(written.position)
+    flash(gettext("Bilagan %(name)s är tillagd.", name=written.name) if written.created
+          else gettext("Filen finns redan bland bilagorna."), "ok")
+    return back
+
+
+@bp.post("/moten/<meeting_id>/bilagor/<attachment_id>/ta-bort")
+def remove_meeting_attachment(meeting_id, attachment_id):
+    if not g.actor.signed_in:
+        return _sign_in_first()
+    try:
+        position = services().wiki.remove_meeting_attachment(g.actor, meeting_id, attachment_id)
+    except NotFound:
+        abort(404)
+    except (NotAllowed, NotSignedIn):
+        abort(403)
+    _remember_write(position)
+    flash(gettext("Bilagan är borttagen från mötet."), "ok")
+    return redirect(url_for("pages.meeting", meeting_id=meeting_id) + "#bilagor")
 
 
 def attachment_findings(items: list[dict]) -> list:
@@ -120,12 +170,21 @@ def attachment_findings(items: list[dict]) -> list:
 def attachment_listing(example_id: str, version: int | None, may_edit: bool, current: bool) -> list[dict]:
     """The attachments the example page lists, with what the extraction found about each file
     for those who may edit it (the author and creator the file names, or that it could not be read)."""
-    wiki = services().wiki
     items = services().pages.attachments(g.actor, example_id, None if current else version)
+    return _listed(items, may_edit and current)
+
+
+def meeting_files(meeting_id: str) -> list[dict]:
+    """The files the meeting page lists (its readers are signed in)."""
+    return _listed(services().pages.meeting_attachments(meeting_id), g.actor.curates)
+
+
+def _listed(items: list[dict], with_metadata: bool) -> list[dict]:
+    wiki = services().wiki
     for item in items:
         item["icon"] = TYPE_ICONS.get(item["type"], "")
         item["image"] = item["type"] in ("image/png", "image/jpeg") and not item["destroyed"]
-        if may_edit and current and not item["destroyed"]:
+        if with_metadata and not item["destroyed"]:
             extracted = wiki.file_text(item["sha256"])
             item["reading"] = extracted is None
             item["unreadable"] = extracted is not None and extracted.status != "ok"

@@ -12,6 +12,7 @@ from events.errors import DomainError, EditConflict, ValidationError
 from events.meeting_commands import AGENDA_MAX, TASKS_MAX, today
 from events.meetings import ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, TASK_STATUS_LABELS
 from events.messages import N_, msg
+from events.permissions import can_suppress_revisions
 from events.personal_data import ERASED_NAME
 from events.rendering import render_markdown
 
@@ -19,6 +20,7 @@ from ..errors import status_of
 from ..i18n import Labels, translate
 from ..services import services
 from . import bp
+from .attachments import meeting_files
 
 
 AGENDA_ROWS = 3     # empty agenda rows the plan form offers
@@ -256,7 +258,9 @@ def _meeting_page(meeting: dict, status: int = 200, error: str | None = None, fa
         people=people, people_of=people_of,
         attendance=_attendance_values(meeting, form if failed == "attendance" else None),
         editor=(editor or _editor_values(meeting)) if may_write else None,
-        error=error, failed=failed, today=today()), status
+        error=error, failed=failed, today=today(), attachments=meeting_files(meeting["id"]),
+        may_destroy=can_suppress_revisions(g.actor),
+        max_attachment_mb=round(services().wiki.attachment_max_bytes / (1024 * 1024), 1)), status
 
 
 def _refused(meeting: dict, error: DomainError, failed: str, labels: dict | None = None, editor: dict | None = None,

@@ -6,6 +6,7 @@ document.querySelectorAll("form[data-upload]").forEach(function (form) {
     event.preventDefault();
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         progress.value = Math.round((e.loaded / e.total) * 100);
@@ -13,7 +14,20 @@ document.querySelectorAll("form[data-upload]").forEach(function (form) {
       }
     });
     request.addEventListener("load", function () {
-      window.location.assign(request.responseURL || form.action);
+      var target = request.getResponseHeader("X-Location");
+      if (target) {
+        var url = new URL(target, window.location.href);
+        if (url.pathname === window.location.pathname && url.search === window.location.search) {
+          window.location.hash = url.hash;
+          window.location.reload();
+        } else {
+          window.location.assign(url.href);
+        }
+      } else {
+        document.open();
+        document.write(request.responseText);
+        document.close();
+      }
     });
     request.addEventListener("error", function () {
       status.textContent = form.getAttribute("data-failed") || "!";
