@@ -176,7 +176,8 @@ class AttachmentCommands:
             stored = self._stored_file(sha)
             if stored is None:
                 stored = StoredFile(sha256=sha, media_type=media_type, size=size)
-            elif stored.destroyed:
+            elif stored.destroyed:  # destroyed while this upload was being stored: erase what it put back
+                self.erase_file(sha)
                 raise ValidationError(msg("Filen har förstörts och kan inte laddas upp igen."), "file")
             attachment_id = str(uuid4())
             stored.attach(owner_id=str(owner.id), attachment_id=attachment_id)

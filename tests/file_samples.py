@@ -10,54 +10,17 @@ from xml.sax.saxutils import escape
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-
-def _pdf(objects: list[bytes], root: int, info: int | None = None) -> bytes:
-    """A PDF of `objects` (object n is objects[n - 1]) with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"/Size %d /Root %d 0 R" % (len(objects) + 1, root)
-    if info:
-        trailer += b" /Info %d 0 R" % info
-    out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
-def _pdf_string(text: str) -> bytes:
-    raw = text.encode("cp1252", "replace")
-    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+from wiki.demo_files import pdf_objects, text_pdf
 
 
 def pdf_with_text(words: str, pages: int = 1, author: str | None = None) -> bytes:
     """A minimal PDF (Helvetica, WinAnsi) with `words` on each page; /Info /Author if given."""
-    lines = words.split("\n")
-    content = b"BT /F1 12 Tf 14 TL 72 720 Td " + b" T* ".join(_pdf_string(line) + b" Tj" for line in lines) + b" ET"
-    first_page = 4
-    kids = b" ".join(b"%d 0 R" % (first_page + 2 * n) for n in range(pages))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    for n in range(pages):
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (first_page + 2 * n + 1))
-        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    info = None
-    if author is not None:
-        objects.append(b"<< /Author " + _pdf_string(author) + b" /Producer (file_samples) >>")
-        info = len(objects)
-    return _pdf(objects, root=1, info=info)
+    return text_pdf([words.split("\n")] * pages, author=author, producer="file_samples")
 
 
 def looping_pdf() -> bytes:
     """A PDF whose page tree is its own kid, and whose page's parent is itself."""
-    return _pdf([
+    return pdf_objects([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 /Parent 2 0 R >>",
         b"<< /Type /Page /Parent 3 0 R /Contents 3 0 R /Resources 3 0 R >>",

@@ -3,13 +3,19 @@
 Loading is idempotent: whatever already exists (by slug or username) is left alone.
 """
 
+import io
+import os
+import tempfile
+
 import click
+from PIL import Image, ImageDraw
 
 from events.errors import Conflict
 from events.permissions import Actor
 from events.slugs import slugify
 
 from .demo_examples import EXAMPLES, FLAGGED_EXAMPLES
+from .demo_files import text_pdf
 from .services import Services
 
 DEMO_PASSWORD = "demo-losen-2026"
@@ -98,6 +104,8 @@ def load(services: Services, echo=click.echo) -> str:
                 wiki.edit_example(author, written.slug, {
                     "base_version": 1, "body": fields["body"] + FOLLOW_UP,
                     "comment": "La till hur arbetet följs upp"})
+            if index < 2:
+                _attach_report(wiki, coordinator, written.slug, example["title"])
             if example["publish"]:
                 if not author.curates:
                     wiki.submit_for_review(author, written.slug)
@@ -118,6 +126,30 @@ def load(services: Services, echo=click.echo) -> str:
     position = services.pages.catch_up()
     parts = ", ".join(f"{count} {what}" for what, count in added.items())
     return f"Demodata inläst: {parts} nya (position {position}). Lösenord för demokontona: {DEMO_PASSWORD}"
+
+
+def _attach_report(wiki, actor: Actor, slug: str, title: str) -> None:
+    """An invented evaluation report (a PDF of three pages) and a poster (PNG) for the example."""
+    pages = [[f"Utvärdering: {title}", "", "Sammanfattning", "Arbetet följdes upp med enkäter till personalen",
+              "och med statistik över ärenden före och efter."],
+             ["Resultat", "", "Fler ärenden upptäcktes tidigt, och samverkan mellan verksamheterna",
+              "beskrivs som tydligare. Uppföljningsmodellen kan användas av andra kommuner."],
+             ["Slutsatser", "", "Arbetssättet rekommenderas för spridning i länet."]]
+    poster = Image.new("RGB", (600, 400), (91, 42, 134))
+    ImageDraw.Draw(poster).text((40, 180), title[:60], fill=(255, 255, 255))
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in (("utvardering.pdf", text_pdf(pages, author="Länsstyrelsen Dalarna")),
+                           ("affisch.png", _png(poster))):
+            path = os.path.join(folder, name)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            wiki.add_attachment(actor, slug, path, name)
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 # Invented names only; combined deterministically, so no list of real people is used.
