@@ -20,6 +20,8 @@ from .snippets import plain_text, snippet
 from .store import SearchIndex
 
 MAX_SUGGESTION_DISTANCE = 2
+SNIPPET_FILES = 5
+SNIPPET_CHARS = 200_000
 logger = logging.getLogger(__name__)
 
 
@@ -175,10 +177,15 @@ class Searcher:
 
     def _found_in_attachment(self, hit: dict, state: dict, built) -> None:
         """A hit whose own text shows no query word was found in an attachment: it names the first
-        attachment that has one, with a snippet from there."""
-        for file in state.get("attachments") or []:
-            text = self.attachment_text(file["sha256"]) if self.attachment_text else ""
-            found = snippet(text or "", built.highlight_terms, built.highlight_prefixes)
+        attachment that has one, with a snippet from there. Only the first `SNIPPET_FILES` files and
+        `SNIPPET_CHARS` characters of each are looked at, so a page of hits costs little whatever
+        the files hold (a word further in still finds the example, without the file's name)."""
+        title = state["content"].get("title") or ""
+        if "<mark>" in snippet(title, built.highlight_terms, built.highlight_prefixes):
+            return
+        for file in (state.get("attachments") or [])[:SNIPPET_FILES]:
+            text = (self.attachment_text(file["sha256"]) if self.attachment_text else "") or ""
+            found = snippet(text[:SNIPPET_CHARS], built.highlight_terms, built.highlight_prefixes)
             if "<mark>" in found:
                 hit["attachment"] = {"id": file["id"], "name": file.get("name") or ""}
                 hit["snippet"] = found

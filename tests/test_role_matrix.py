@@ -230,12 +230,19 @@ MATRIX: dict[str, list[Case]] = {
     "calendar.feed": [Case("GET", ALL_HIDDEN, {"secret": "=finns-inte"})],
     # ---- API: audit -------------------------------------------------------------------------
     "api.audit_events": [Case("GET", READS_ALL)],
+    "api.audit_checkpoint": [Case("GET", PUBLIC)],
+    "api.audit_public_key": [Case("GET", PUBLIC)],
+    "api.audit_leaf": [Case("GET", READS_ALL, {"position": "=3"})],
+    "api.audit_inclusion_proof": [Case("GET", PUBLIC, query="position=3&tree_size=3")],
+    "api.audit_consistency_proof": [Case("GET", PUBLIC, query="from=2&to=3")],
     "api.audit_digest": [Case("GET", READS_ALL)],
     "api.audit_verify": [Case("POST", READS_ALL)],
-    "api.audit_export": [Case("GET", READS_ALL, query="what=membership&format=csv"),
+    "api.audit_export": [Case("GET", READS_ALL, query="what=log"),
+                         Case("GET", READS_ALL, query="what=membership&format=csv"),
                          Case("GET", READS_ALL, query="what=membership&format=jsonl")],
     # ---- feed ----------------------------------------------------------------------------------
     "feeds.changes": [Case("GET", PUBLIC)],
+    "feeds.checkpoints": [Case("GET", PUBLIC)],
     "feeds.search": [Case("GET", PUBLIC, query="q=samverkan&violence_form=nara-relation")],
     # ---- pages: reading ------------------------------------------------------------------------
     "pages.index": [Case("GET", PUBLIC)],
@@ -329,6 +336,7 @@ MATRIX: dict[str, list[Case]] = {
     "pages.attendance_svg": [Case("GET", SIGNED_IN, {"year": "=2024"})],
     # ---- pages: audit -----------------------------------------------------------------------------------
     "pages.audit_log": [Case("GET", READS_ALL)],
+    "pages.audit_log_export": [Case("GET", READS_ALL)],
     "pages.audit_verify": [Case("GET", READS_ALL), Case("POST", READS_ALL, form={"digest": ""})],
     # ---- pages: mail and subscriptions ----------------------------------------------------------------
     "pages.my_subscriptions": [Case("GET", SIGNED_IN)],

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 from flask import Flask, request
@@ -44,6 +45,13 @@ def _megabytes(value) -> int:
     if not 0 < megabytes <= 2048:
         raise ValueError(f"WIKI_ATTACHMENT_MAX_MB: megabytes between 0 and 2048 (got {value!r})")
     return int(megabytes * 1024 * 1024)
+
+
+def _positive(value, name: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name}: a whole number from 1 (got {value!r})")
+    return int(text)
 
 
 def _flag(value) -> bool | None:
@@ -102,7 +110,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SMTP_URL", os.environ.get("WIKI_SMTP_URL") or None)
     app.config.setdefault("MAIL_FROM", os.environ.get("WIKI_MAIL_FROM", "Länsgruppens wiki <wiki@localhost>"))
     app.config.setdefault("ATTACHMENT_MAX_MB", os.environ.get("WIKI_ATTACHMENT_MAX_MB", "20"))
+    app.config.setdefault("SIGNING_KEY", os.environ.get("WIKI_SIGNING_KEY") or None)
+    app.config.setdefault("CHECKPOINT_EVERY", os.environ.get("WIKI_CHECKPOINT_EVERY", "1000"))
     app.config.setdefault("PUBLIC_URL", os.environ.get("WIKI_PUBLIC_URL", "http://127.0.0.1:5000"))
+    app.config.setdefault("AUDIT_ORIGIN", os.environ.get("WIKI_AUDIT_ORIGIN") or
+                          f"{urlparse(app.config['PUBLIC_URL']).netloc or 'localhost'}/lansgrupp-wiki")
     # The notifier is one per installation: a thread on the embedded store; with PostgreSQL (several
     # nodes) it runs as `flask --app wiki notify follow` on one machine.
     # Tests drive it themselves unless they ask for the thread.
@@ -112,7 +124,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
         create_tables=_flag(app.config["CREATE_TABLES"]),
         run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning,
-        settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"]))})
+        settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"]))},
+        audit={"origin": app.config["AUDIT_ORIGIN"], "signing_key": app.config["SIGNING_KEY"],
+               "every": _positive(app.config["CHECKPOINT_EVERY"], "WIKI_CHECKPOINT_EVERY")})
 
     from .notify import ensure_notifier
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from typing import Iterator
 from uuid import UUID
 
 from events.personal_data import erased_fields, unseal
@@ -117,3 +118,37 @@ def to_csv(rows: list[dict], header: bool = True) -> str:
 
 def to_jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def log_export_lines(services) -> Iterator[str]:
+    """The log export (`events.log_export`): every stored row up to the log's head now, a line at a
+    time. Its size is the Merkle tree's when the tree has reached the head, else counted from the
+    log, so a damaged tree never shortens the export."""
+    from events.log_export import FORMAT, row_line
+    tree, recorder = services.audit_tree, services.wiki.recorder
+    head = recorder.max_notification_id() or 0
+    size = tree.update(head=head)
+    if tree.last_position() != head:
+        size = sum(len(batch) for batch in _batches(recorder, head))
+    yield json.dumps({"format": FORMAT, "origin": tree.origin, "size": size}, ensure_ascii=False) + "\n"
+    for batch in _batches(recorder, head):
+        for row in batch:
+            yield row_line(row)
+
+
+def _batches(recorder, head: int):
+    after = 0
+    while after < head:
+        rows = recorder.select_notifications(start=after, limit=1000, inclusive_of_start=False, stop=head)
+        if not rows:
+            return
+        yield rows
+        after = rows[-1].id
+
+
+def log_export_response():
+    from flask import Response, stream_with_context
+
+    from .services import services
+    return Response(stream_with_context(log_export_lines(services())), mimetype="application/x-ndjson",
+                    headers={"Content-Disposition": "attachment; filename=handelselogg.jsonl"})

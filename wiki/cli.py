@@ -196,15 +196,21 @@ def verify_failure(result: dict) -> str:
 
 
 @audit.command("export")
+@click.option("--what", type=click.Choice(["membership", "log"]), default="membership", show_default=True,
+              help="membership: medlemshistoriken; log: varje lagrad händelse för wiki-audit-verify.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Fil att skriva till (standard ut om den utelämnas).")
 @needs_store
-def audit_export(fmt, output):
-    """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett) till standard ut
-    eller en fil; förloppet visas på standard fel."""
-    from .audit_export import EXPORT_BATCH, membership_rows, to_csv, to_jsonl
+def audit_export(what, fmt, output):
+    """Skriver medlemshistoriken (vem som hade vilken roll, enligt vilken blankett), eller med
+    --what=log hela händelseloggen som den är lagrad (JSON Lines), till standard ut eller en fil."""
+    from .audit_export import EXPORT_BATCH, log_export_lines, membership_rows, to_csv, to_jsonl
 
+    if what == "log":
+        for line in log_export_lines(services()):
+            output.write(line)
+        return
     services().pages.catch_up()
     rows = membership_rows(services().pages.all_terms())
     with click.progressbar(length=max(len(rows), 1), label="Exporterar", file=sys.stderr) as bar:

@@ -121,3 +121,34 @@ def search():
         f"<author><name>{escape(author)}</name></author>"
         + "".join(entries) + "</feed>\n")
     return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/feeds/checkpoints.atom")
+def checkpoints():
+    """The latest signed checkpoints of the audit log, newest first, each whole in its entry, so that
+    anyone outside can keep copies (witnessing) and later prove the log was not rewritten."""
+    tree = services().audit_tree
+    tree.update()
+    items = tree.checkpoints(limit=50)
+    updated = items[0]["at"] if items else "2010-01-01T00:00:00Z"
+    entries = []
+    for item in items:
+        entry_id = uuid5(NAMESPACE_URL, f"/lansgrupp-wiki/checkpoints/{tree.origin}/{item['size']}")
+        title = gettext("Kontrollpunkt: %(size)s händelser", size=item["size"])
+        entries.append(
+            "<entry>"
+            f"<id>urn:uuid:{entry_id}</id>"
+            f"<title>{escape(title)}</title>"
+            f"<updated>{item['at']}</updated>"
+            f'<content type="text">{escape(item["note"])}</content>'
+            "</entry>")
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{current_language()}">'
+        f"<id>urn:uuid:{uuid5(NAMESPACE_URL, '/lansgrupp-wiki/feeds/checkpoints/' + tree.origin)}</id>"
+        f"<title>{escape(gettext('Granskningsloggens kontrollpunkter'))}</title>"
+        f"<updated>{updated}</updated>"
+        f'<link rel="self" type="application/atom+xml" href="{escape(url_for("feeds.checkpoints", _external=True))}"/>'
+        f"<author><name>{escape(gettext('Länsgruppen mot mäns våld mot kvinnor'))}</name></author>"
+        + "".join(entries) + "</feed>\n")
+    return Response(xml, mimetype="application/atom+xml")

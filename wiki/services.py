@@ -8,6 +8,7 @@ from flask import current_app
 
 from events.application import Wiki, is_postgres, store_environment, table_creation_lock
 from events.audit import AuditChain
+from events.audit_tree import AuditTree
 from events.readmodel import Behind, ReadModel
 from search_index import SearchIndex
 from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
@@ -29,6 +30,7 @@ class Services:
     index: SearchIndex
     searcher: Searcher
     audit: AuditChain
+    audit_tree: AuditTree
     throttle: SignInThrottle
     follower: IndexFollower
     background: BackgroundFollower
@@ -39,8 +41,10 @@ class Services:
 
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
-             run_follower: bool = True, log=None, settings: dict | None = None) -> "Services":
-        """`settings`: more of the application's environment (`ATTACHMENT_MAX_BYTES`)."""
+             run_follower: bool = True, log=None, settings: dict | None = None,
+             audit: dict | None = None) -> "Services":
+        """`settings`: more of the application's environment (`ATTACHMENT_MAX_BYTES`); `audit`: the
+        checkpoints' `origin`, `signing_key` and `every` (`AuditTree`)."""
         env = {**store_environment(data_dir, event_store, create_tables), **(settings or {})}
         if is_postgres(event_store):
             with table_creation_lock(env):
@@ -55,17 +59,23 @@ class Services:
         index = SearchIndex(Path(data_dir) / "search")
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
-        audit = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
+        chain = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
+        audit = {"origin": "localhost/lansgrupp-wiki", **(audit or {})}
+        tree = AuditTree(str(Path(data_dir) / "audit-tree"), wiki.recorder, audit["origin"],
+                         str(Path(data_dir) / "signing.key"), audit.get("signing_key"),
+                         int(audit.get("every") or 1000))
         throttle = SignInThrottle(failures)
         searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
-        return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=audit, throttle=throttle,
-                   follower=follower, background=background, run_follower=run_follower)
+        return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=chain, audit_tree=tree,
+                   throttle=throttle, follower=follower, background=background, run_follower=run_follower)
 
     def catch_up(self) -> None:
-        """Brings the read model and the audit chain up to the log, asking the log for its head once."""
+        """Brings the read model, the audit chain and the Merkle tree up to the log, asking the log for
+        its head once."""
         head = self.wiki.position()
         self.pages.catch_up(head=head)
         self.audit.update(head=head)
+        self.audit_tree.update(head=head)
 
     def ensure_ready(self) -> None:
         """Checks once per process that the store's tables exist."""
@@ -101,6 +111,7 @@ class Services:
         self.background.stop()
         self.index.close()
         self.audit.close()
+        self.audit_tree.close()
         self.throttle.close()
         self.pages.close()
         self.wiki.close()

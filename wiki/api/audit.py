@@ -4,9 +4,9 @@ import re
 
 from flask import Response, g, jsonify, request
 
-from events.errors import NotAllowed, NotSignedIn, ValidationError
+from events.errors import NotAllowed, NotFound, NotSignedIn, ValidationError
 
-from ..audit_export import membership_rows, stored_events, to_csv, to_jsonl
+from ..audit_export import log_export_response, membership_rows, stored_events, to_csv, to_jsonl
 from ..services import services
 from . import bp, int_arg, json_body
 
@@ -59,8 +59,10 @@ def audit_export():
     _auditing()
     what = request.args.get("what", "membership")
     fmt = request.args.get("format", "csv")
+    if what == "log":
+        return log_export_response()
     if what != "membership":
-        raise ValidationError("what: membership.", "what")
+        raise ValidationError("what: membership eller log.", "what")
     if fmt not in ("csv", "jsonl"):
         raise ValidationError("format: csv eller jsonl.", "format")
     rows = membership_rows(services().pages.all_terms())
@@ -69,3 +71,61 @@ def audit_export():
                         headers={"Content-Disposition": "attachment; filename=medlemshistorik.csv"})
     return Response(to_jsonl(rows), mimetype="application/x-ndjson",
                     headers={"Content-Disposition": "attachment; filename=medlemshistorik.jsonl"})
+
+
+# ---- proofs: the Merkle tree and its signed checkpoints (public: they show hashes only) ----------
+
+def _tree():
+    tree = services().audit_tree
+    tree.update()
+    return tree
+
+
+@bp.get("/audit/checkpoint")
+def audit_checkpoint():
+    tree = _tree()
+    latest = tree.latest() or tree.checkpoint()
+    return Response(latest["note"], mimetype="text/plain", headers={"X-Tree-Size": str(latest["size"])})
+
+
+@bp.get("/audit/public-key")
+def audit_public_key():
+    return jsonify(services().audit_tree.public_key())
+
+
+@bp.get("/audit/events/<int:position>/leaf")
+def audit_leaf(position):
+    _auditing()
+    leaf = _tree().leaf(position)
+    if leaf is None:
+        raise NotFound("Positionen finns inte i trädet.")
+    return jsonify(leaf)
+
+
+@bp.get("/audit/proof/inclusion")
+def audit_inclusion_proof():
+    tree = _tree()
+    position = int_arg("position", minimum=1)
+    tree_size = int_arg("tree_size", minimum=1)
+    if position is None or tree_size is None:
+        raise ValidationError("position och tree_size: ange båda.", "position" if position is None else "tree_size")
+    if tree_size > tree.tree.size():
+        raise ValidationError(f"tree_size: trädet har {tree.tree.size()} löv.", "tree_size")
+    proof = tree.inclusion(position, tree_size)
+    if proof is None:
+        raise NotFound("Positionen finns inte i ett träd av den storleken.")
+    return jsonify(proof)
+
+
+@bp.get("/audit/proof/consistency")
+def audit_consistency_proof():
+    tree = _tree()
+    old_size = int_arg("from", minimum=1)
+    new_size = int_arg("to", minimum=1)
+    if old_size is None or new_size is None:
+        raise ValidationError("from och to: ange båda.", "from" if old_size is None else "to")
+    if old_size > new_size:
+        raise ValidationError("from: får inte vara större än to.", "from")
+    if new_size > tree.tree.size():
+        raise ValidationError(f"to: trädet har {tree.tree.size()} löv.", "to")
+    return jsonify(tree.consistency(old_size, new_size))

@@ -793,10 +793,11 @@ def _paths() -> dict:
         },
         "/audit/export": {
             "get": operation(
-                "auditExport", "Granskning", "Exportera medlemshistoriken",
-                description="Granskare, samordnare och administratörer. Alla uppdrag med vem som skickade "
-                            "och godkände blanketterna.",
-                parameters=[query("what", enum_of(["membership"])),
+                "auditExport", "Granskning", "Exportera medlemshistoriken eller loggen",
+                description="Granskare, samordnare och administratörer. `what=membership`: alla uppdrag med vem "
+                            "som skickade och godkände blanketterna. `what=log`: varje lagrad händelse som den är "
+                            "lagrad (JSON Lines, formatet `lansgrupp-wiki/log-export/v1`), för `wiki-audit-verify`.",
+                parameters=[query("what", enum_of(["membership", "log"])),
                             query("format", enum_of(["csv", "jsonl"]), "Standard: `csv`.")],
                 security=SIGNED_IN, errors=("403",),
                 ok=(200, "CSV eller JSON Lines, en rad per uppdrag.", {"type": "string"},
@@ -816,7 +817,7 @@ def _paths() -> dict:
 
 @lru_cache(maxsize=1)
 def _document() -> dict:
-    from . import openapi_attachments, openapi_meetings
+    from . import openapi_attachments, openapi_audit, openapi_meetings
     return {
         "openapi": "3.1.0",
         "info": {
@@ -831,10 +832,10 @@ def _document() -> dict:
                                              "Inloggning", "Granskning", "Bilagor", "Möten och arbetsgrupper",
                                              "E-post och prenumerationer", "Drift")],
         "paths": {**_paths(), **openapi_meetings.paths(), **openapi_meetings.mail_paths(),
-                  **openapi_attachments.paths()},
+                  **openapi_attachments.paths(), **openapi_audit.paths()},
         "components": {
             "schemas": {**_schemas(), **openapi_meetings.schemas(), **openapi_meetings.mail_schemas(),
-                        **openapi_attachments.schemas()},
+                        **openapi_attachments.schemas(), **openapi_audit.schemas()},
             "responses": _responses(),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",

@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from events.audit import parse_digests
 
-from ..audit_export import stored_events
+from ..audit_export import log_export_response, stored_events
 from ..services import services
 from . import bp
 
@@ -40,8 +40,19 @@ def audit_log():
                                      aggregate)
     for item in items:
         item["data_json"] = json.dumps(item["data"], ensure_ascii=False, indent=1)
+    tree = services().audit_tree
+    tree.update()
     return render_template("audit_log.html", items=items, following=following, aggregate=aggregate or "",
-                           filters=filters, digest=services().audit.digest())
+                           filters=filters, digest=services().audit.digest(),
+                           checkpoint=tree.latest() or tree.checkpoint())
+
+
+@bp.get("/granskning/logg.jsonl")
+def audit_log_export():
+    denied = _auditor()
+    if denied:
+        return denied
+    return log_export_response()
 
 
 @bp.route("/granskning/verifiera", methods=["GET", "POST"])
