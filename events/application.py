@@ -1,5 +1,6 @@
 """The wiki application: the only way commands enter the event log."""
 
+import base64
 import os
 import re
 import secrets
@@ -28,6 +29,7 @@ from .subscriptions import SubscriptionCommands
 from .newsletters import NewsletterCommands
 from .attachments import DEFAULT_MAX_BYTES, AttachmentCommands
 from .blobs import open_blob_store
+from .snapshots import CheckedSnapshotStore, SealedSnapshotMapper
 from .meetings import Meeting, WorkingGroup
 from .passwords import hash_password, new_token, token_hash, verify_password
 from .personal_data import PostgresPersonKeys, SQLitePersonKeys
@@ -146,6 +148,16 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         self.revisions = RevisionTexts(self.person_keys)
         self.blobs = self._open_blobs()
         self.attachment_max_bytes = int(self.env.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+    def construct_snapshot_store(self):
+        """Snapshots sealed under `SNAPSHOT_KEY` (derived from the signing key) when it is set
+        (`events.snapshots`); otherwise the library's plain snapshot store."""
+        key = self.env.get("SNAPSHOT_KEY")
+        if not key:
+            return super().construct_snapshot_store()
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        mapper = SealedSnapshotMapper(self.construct_transcoder(), base64.b64decode(key))
+        return CheckedSnapshotStore(mapper=mapper, recorder=recorder)
 
     def _open_blobs(self):
         """Files beside the store: PostgreSQL's schema (shared by every node), or `blobs/` in the data folder."""

@@ -18,7 +18,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from .checkpoints import NoteSigner, checkpoint_body, load_or_create_key
+from .checkpoints import NoteSigner, checkpoint_body
 from .local_sqlite import LocalSQLite
 from .merkle import TreeFile, leaf_bytes, leaf_hash
 
@@ -35,19 +35,18 @@ def row_leaf(notification) -> bytes:
 
 
 class AuditTree:
-    """`folder`: the tree and its checkpoints (`<data>/audit-tree`); `key_path`: the signing key
-    made on first use unless `signing_key` (`WIKI_SIGNING_KEY`, base64 of the 32-byte seed) is given.
-    Every node of an installation must sign with the same key."""
+    """`folder`: the tree and its checkpoints (`<data>/audit-tree`); `signing_key`: the Ed25519 key
+    (`checkpoints.load_or_create_key`), the same on every node of an installation."""
 
-    def __init__(self, folder: str, recorder, origin: str, key_path: str, signing_key: str | None = None,
-                 every: int = DEFAULT_EVERY, interval: float = HOUR):
+    def __init__(self, folder: str, recorder, origin: str, signing_key, every: int = DEFAULT_EVERY,
+                 interval: float = HOUR):
         os.makedirs(folder, mode=0o700, exist_ok=True)
         self.recorder = recorder
         self.origin = origin
         self.every = max(1, every)
         self.interval = interval
         self.tree = TreeFile(os.path.join(folder, "tree"))
-        self.signer = NoteSigner(origin, load_or_create_key(key_path, signing_key))
+        self.signer = NoteSigner(origin, signing_key)
         self._sqlite = LocalSQLite(os.path.join(folder, "checkpoints.sqlite"))
         self._sqlite.connection().execute(
             "CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, "

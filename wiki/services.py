@@ -9,6 +9,8 @@ from flask import current_app
 from events.application import Wiki, is_postgres, store_environment, table_creation_lock
 from events.audit import AuditChain
 from events.audit_tree import AuditTree
+from events.checkpoints import load_or_create_key
+from events.snapshots import snapshot_key
 from events.readmodel import Behind, ReadModel
 from search_index import SearchIndex
 from search_index.projection import BackgroundFollower, FollowerLock, IndexFollower
@@ -45,7 +47,11 @@ class Services:
              audit: dict | None = None) -> "Services":
         """`settings`: more of the application's environment (`ATTACHMENT_MAX_BYTES`); `audit`: the
         checkpoints' `origin`, `signing_key` and `every` (`AuditTree`)."""
-        env = {**store_environment(data_dir, event_store, create_tables), **(settings or {})}
+        audit = {"origin": "localhost/lansgrupp-wiki", **(audit or {})}
+        signing_key = load_or_create_key(str(Path(data_dir) / "signing.key"), audit.get("signing_key"))
+        seed = signing_key.private_bytes_raw()
+        env = {**store_environment(data_dir, event_store, create_tables), **(settings or {}),
+               "SNAPSHOT_KEY": snapshot_key(seed)}
         if is_postgres(event_store):
             with table_creation_lock(env):
                 wiki = Wiki(env=env)
@@ -60,9 +66,7 @@ class Services:
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
         chain = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
-        audit = {"origin": "localhost/lansgrupp-wiki", **(audit or {})}
-        tree = AuditTree(str(Path(data_dir) / "audit-tree"), wiki.recorder, audit["origin"],
-                         str(Path(data_dir) / "signing.key"), audit.get("signing_key"),
+        tree = AuditTree(str(Path(data_dir) / "audit-tree"), wiki.recorder, audit["origin"], signing_key,
                          int(audit.get("every") or 1000))
         throttle = SignInThrottle(failures)
         searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
