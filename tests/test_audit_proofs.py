@@ -186,3 +186,15 @@ def test_the_verifier_does_not_import_flask():
     code = ("import sys, events.audit_verify; "
             "sys.exit(1 if any(m.split('.')[0] in ('flask', 'wiki', 'whoosh') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1]).returncode == 0
+
+
+def test_a_row_that_no_longer_decodes_is_listed_not_a_crash(world):
+    populate(world)
+    events = world.api("GET", "/audit/events?limit=500", "gun").get_json()["items"]
+    position = events[2]["position"]
+    with store(world) as db:
+        state = db.execute("SELECT state FROM stored_events WHERE rowid=?", (position,)).fetchone()[0]
+        db.execute("UPDATE stored_events SET state=? WHERE rowid=?", (bytes(state)[:-1] + b"!", position))
+    listed = world.api("GET", "/audit/events?limit=500", "gun").get_json()["items"]
+    assert [item["data"] for item in listed if item["position"] == position] == [{"unreadable": True}]
+    assert world.browser("gun").get("/granskning").status_code == 200
