@@ -18,7 +18,6 @@ on a caught-up installation; the hash chain (`AuditChain`) is brought up to the 
 """
 
 import argparse
-import base64
 import importlib.util
 import json
 import os
