@@ -177,6 +177,52 @@ def _check(checkpoints: list[Checkpoint], root: bytes, good: tuple[int, int] | N
                    f"first bad position is after {good_position} and at or before {position} {what_en}")
 
 
+def first_difference(path: str, previous: str) -> int | None:
+    """The position of the first row of the earlier export `previous` that the export at `path` no
+    longer has as it was (changed, gone, or another row in its place); None when every row of
+    `previous` is still there, unchanged and in place."""
+    try:
+        now, before = open(path, "rb"), open(previous, "rb")
+    except OSError as error:
+        raise Unreadable(f"cannot read the export: {error}") from None
+    with now, before:
+        now.readline()
+        before.readline()
+        for old_line in before:
+            try:
+                old_position, old_leaf = parse_row(old_line)
+            except BadRow as error:
+                raise Unreadable(f"the earlier export {previous} has a malformed row: {error}") from None
+            line = now.readline()
+            try:
+                position, leaf = parse_row(line) if line else (None, None)
+            except BadRow:
+                return old_position
+            if position != old_position or leaf != old_leaf:
+                return old_position
+    return None
+
+
+def _narrowed(args, checkpoints: list[Checkpoint], failure: Failure) -> Failure:
+    """With an earlier export that still agrees with the checkpoints it covers, the exact first
+    position where the log changed since then."""
+    try:
+        with open(args.previous_export, "rb") as file:
+            _, size = parse_header(file.readline())
+    except (OSError, BadRow) as error:
+        raise Unreadable(f"the earlier export {args.previous_export} is not a log export: {error}") from None
+    covered = [checkpoint for checkpoint in checkpoints if checkpoint.size <= size]
+    _, problem = verify_export(args.previous_export, covered)
+    if problem is not None:
+        return Failure(f"{failure.swedish}; den tidigare exporten stämmer inte heller: {problem.swedish}",
+                       f"{failure.english}; the earlier export does not hold either: {problem.english}")
+    position = first_difference(args.export, args.previous_export)
+    if position is None:
+        return failure
+    return Failure(f"första felaktiga position: {position} (ändrad sedan den tidigare exporten)",
+                   f"first bad position: {position} (changed since the earlier export)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="wiki-audit-verify",
@@ -185,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", required=True, help="the log export (JSON Lines)")
     parser.add_argument("--public-key", required=True, help="the JSON of GET /audit/public-key, or a vkey")
     parser.add_argument("--checkpoint", required=True, action="append", help="a signed checkpoint note")
+    parser.add_argument("--previous-export", help="an earlier export kept with the checkpoints: names the exact "
+                                                  "first position that changed since")
     args = parser.parse_args(argv)
     try:
         verifier = read_verifier(args.public_key)
@@ -196,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             checkpoints.append(checkpoint)
         count, failure = verify_export(args.export, checkpoints)
+        if failure and args.previous_export:
+            failure = _narrowed(args, checkpoints, failure)
     except Unreadable as error:
         print(f"wiki-audit-verify: {error}", file=sys.stderr)
         return 2

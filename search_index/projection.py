@@ -276,13 +276,15 @@ class FollowerLock:
 
 
 class BackgroundFollower:
-    """Runs the follower in a daemon thread while this process holds the lock."""
+    """Runs the follower in a daemon thread while this process holds the lock. `chores`: other
+    projection work of the data folder (the audit tree), called after each step."""
 
-    def __init__(self, follower: IndexFollower, lock: FollowerLock, poll: float = 0.05, log=None):
+    def __init__(self, follower: IndexFollower, lock: FollowerLock, poll: float = 0.05, log=None, chores=()):
         self.follower = follower
         self.lock = lock
         self.poll = poll
         self.log = log
+        self.chores = list(chores)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
@@ -304,6 +306,7 @@ class BackgroundFollower:
         failures = 0
         while not self.stopping.is_set():
             try:
+                run_chores(self.chores, self.log)
                 if self.follower.behind() and self.follower.advance():
                     failures = 0
                     continue
@@ -324,8 +327,17 @@ class BackgroundFollower:
         self.lock.release()
 
 
+def run_chores(chores, log=None) -> None:
+    for chore in chores:
+        try:
+            chore()
+        except Exception as error:  # noqa: BLE001 - one chore failing stops neither the others nor the index
+            if log:
+                log(f"projection chore {getattr(chore, '__qualname__', chore)}: {error!r}")
+
+
 def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.Event, poll: float = 0.05,
-                   wait_for_lock: bool = True, log=None) -> None:
+                   wait_for_lock: bool = True, log=None, chores=()) -> None:
     """The `index follow` command's loop: waits for the lock, then follows until `stop`.
 
     An error (the store unreachable for a while, say) is logged and retried after a pause;
@@ -336,6 +348,7 @@ def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.
             return
     try:
         while not stop.is_set():
+            run_chores(chores, log)
             try:
                 caught_up = not follower.advance()
             except Exception as error:  # noqa: BLE001 - keep following; log and back off

@@ -43,7 +43,8 @@ def export(world, tmp_path, name="export.jsonl") -> Path:
     return path
 
 
-def run_verifier(tmp_path, export_path, key: dict, checkpoints: list[str]) -> subprocess.CompletedProcess:
+def run_verifier(tmp_path, export_path, key: dict, checkpoints: list[str],
+                 previous: Path | None = None) -> subprocess.CompletedProcess:
     key_file = tmp_path / "public-key.json"
     key_file.write_text(json.dumps(key))
     args = [sys.executable, "-m", "events.audit_verify", "--export", str(export_path), "--public-key", str(key_file)]
@@ -51,6 +52,8 @@ def run_verifier(tmp_path, export_path, key: dict, checkpoints: list[str]) -> su
         kept = tmp_path / f"checkpoint-{n}.txt"
         kept.write_text(note)
         args += ["--checkpoint", str(kept)]
+    if previous is not None:
+        args += ["--previous-export", str(previous)]
     return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
 
 
@@ -99,13 +102,14 @@ def test_the_export_verifies_offline(world, tmp_path):
     assert downloaded.get_data() == export(world, tmp_path, "again.jsonl").read_bytes()
 
 
-def _tamper_and_verify(world, tmp_path, change) -> tuple[subprocess.CompletedProcess, int]:
+def _tamper_and_verify(world, tmp_path, change, previous: bool = False) -> tuple[subprocess.CompletedProcess, int]:
     """Keeps a checkpoint, lets `change` alter the stored log, then has the attacker delete the tree
     and the hash chain (the app builds them again from the altered log) and exports the log from a
     freshly started app."""
     populate(world)
     kept = [fresh_checkpoint(world)]
     key = public_key(world)
+    earlier = export(world, tmp_path, "earlier.jsonl") if previous else None
     events = world.api("GET", "/audit/events?limit=500", "gun").get_json()["items"]
     world.services.close()
     position = change(events)
@@ -120,7 +124,7 @@ def _tamper_and_verify(world, tmp_path, change) -> tuple[subprocess.CompletedPro
         assert result.exit_code == 0, result.output
     finally:
         app.extensions["lansgrupp"].close()
-    return run_verifier(tmp_path, path, key, kept), position
+    return run_verifier(tmp_path, path, key, kept, earlier), position
 
 
 def test_an_altered_event_is_named_even_when_every_hash_is_recomputed(world, tmp_path):
@@ -133,6 +137,18 @@ def test_an_altered_event_is_named_even_when_every_hash_is_recomputed(world, tmp
     result, position = _tamper_and_verify(world, tmp_path, change)
     assert result.returncode == 1, result.stdout
     assert "FAIL" in result.stdout
+
+
+def test_with_an_earlier_export_the_first_changed_position_is_named(world, tmp_path):
+    def change(events):
+        position = events[len(events) // 2]["position"]
+        with store(world) as db:
+            state = db.execute("SELECT state FROM stored_events WHERE rowid=?", (position,)).fetchone()[0]
+            db.execute("UPDATE stored_events SET state=? WHERE rowid=?", (bytes(state)[:-1] + b" ", position))
+        return position
+    result, position = _tamper_and_verify(world, tmp_path, change, previous=True)
+    assert result.returncode == 1, result.stdout
+    assert f"first bad position: {position} (changed since the earlier export)" in result.stdout
 
 
 def test_a_deleted_event_in_the_middle_is_caught(world, tmp_path):

@@ -141,7 +141,8 @@ def index_follow(poll, batch):
     follower = services().follower
     follower.batch = max(1, batch)
     click.echo("Följer händelseloggen (Ctrl+C avslutar)…")
-    follow_forever(follower, background.lock, stop, poll=poll, log=lambda message: click.echo(message, err=True))
+    follow_forever(follower, background.lock, stop, poll=poll, log=lambda message: click.echo(message, err=True),
+                   chores=background.chores)
     click.echo(f"Stoppad vid position {services().index.position()}.")
 
 

@@ -68,18 +68,18 @@ class Services:
         chain = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
         tree = AuditTree(str(Path(data_dir) / "audit-tree"), wiki.recorder, audit["origin"], signing_key,
                          int(audit.get("every") or 1000))
+        background.chores.append(tree.update)
         throttle = SignInThrottle(failures)
         searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
         return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=chain, audit_tree=tree,
                    throttle=throttle, follower=follower, background=background, run_follower=run_follower)
 
     def catch_up(self) -> None:
-        """Brings the read model, the audit chain and the Merkle tree up to the log, asking the log for
-        its head once."""
+        """Brings the read model and the audit chain up to the log, asking the log for its head once.
+        The Merkle tree is extended by the follower (and by the audit routes that need it current)."""
         head = self.wiki.position()
         self.pages.catch_up(head=head)
         self.audit.update(head=head)
-        self.audit_tree.update(head=head)
 
     def ensure_ready(self) -> None:
         """Checks once per process that the store's tables exist."""
