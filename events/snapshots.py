@@ -18,7 +18,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import EventStore, Mapper, StoredEvent
+from eventsourcing.persistence import EventStore, Mapper, MapperDeserialisationError, StoredEvent
 
 CANDIDATES = 5
 logger = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ class SealedSnapshotMapper(Mapper):
 
 
 class CheckedSnapshotStore(EventStore):
-    """Gives the newest snapshots that open; passes over (and logs) those that do not."""
+    """Gives the newest snapshots that open; passes over (and logs) those that do not (sealed ones
+    read without the key, too)."""
 
     def get(self, originator_id, *, gt=None, lte=None, desc=False, limit=None):
         wanted = limit
@@ -71,7 +72,7 @@ class CheckedSnapshotStore(EventStore):
         for row in rows:
             try:
                 found.append(self.mapper.to_domain_event(row))
-            except SnapshotRejected as rejected:
+            except (SnapshotRejected, MapperDeserialisationError) as rejected:
                 logger.warning("passed over a snapshot that does not open: %s", rejected)
                 continue
             if wanted is not None and len(found) >= wanted:
