@@ -122,6 +122,27 @@ class SQLitePersonKeys:
     def store(self, person_id: str, key: bytes) -> None:
         self._db().execute("INSERT INTO person_keys VALUES (?, ?)", (person_id, key))
 
+    def store_many(self, keys: list[tuple[str, bytes]]) -> None:
+        """Many keys in one transaction (a bulk import)."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO person_keys VALUES (?, ?)", keys)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def destroy_many(self, ids: list[str]) -> None:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("DELETE FROM person_keys WHERE person_id=?", [(i,) for i in ids])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def get(self, person_id: str) -> bytes | None:
         row = self._db().execute("SELECT key FROM person_keys WHERE person_id=?", (person_id,)).fetchone()
         return bytes(row[0]) if row else None
@@ -152,6 +173,17 @@ class PostgresPersonKeys:
 
     def store(self, person_id: str, key: bytes) -> None:
         self._run("INSERT INTO {table} (person_id, key) VALUES (%s, %s)", (person_id, key))
+
+    def store_many(self, keys: list[tuple[str, bytes]]) -> None:
+        """Many keys in one transaction (a bulk import)."""
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._sql.SQL("INSERT INTO {table} (person_id, key) VALUES (%s, %s)").format(
+                table=self._table), keys)
+
+    def destroy_many(self, ids: list[str]) -> None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._sql.SQL("DELETE FROM {table} WHERE person_id=%s").format(table=self._table),
+                               [(i,) for i in ids])
 
     def get(self, person_id: str) -> bytes | None:
         rows = self._run("SELECT key FROM {table} WHERE person_id=%s", (person_id,), fetch=True)

@@ -142,7 +142,7 @@ class SegmentCaches:
         key = (segment_key, "lengths", field)
         lengths = self._facets.get(key)
         if lengths is None:
-            lengths = [subreader.doc_field_length(n, field, 0) for n in range(subreader.doc_count_all())]
+            lengths = [subreader.doc_field_length(n, field, 0) or 0 for n in range(subreader.doc_count_all())]
             with self._lock:
                 self._remember(self._facets, key, lengths)
         return lengths

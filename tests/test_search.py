@@ -699,3 +699,16 @@ def test_an_edit_is_findable_at_once_and_the_old_word_is_gone(world):
     assert [h["slug"] for h in search(world, q="ringer", min_position=position)["hits"]] == [slug]
     assert search(world, q="", min_position=position)["total"] == 1
 
+
+
+def test_a_published_example_without_any_a_ring_or_umlaut_does_not_break_ranking(world):
+    """Its `exact` field is empty; averaging that field's lengths once failed with None."""
+    plain = world.example("eva", title="Samverkan mellan polis och kommun", summary="Kort.", body="Text om metoden.",
+                          organisations=[world.falun])
+    other = world.example("eva", title="Fjällmodellen", summary="Kort.", body="Fjällmodellen i Orsa.",
+                          organisations=[world.falun])
+    for slug in (plain, other):
+        assert world.api("POST", f"/examples/{slug}/publish", "eva").status_code == 200
+    world.services.follower.catch_up()
+    found = world.api("GET", "/search?q=fjällmodellen").get_json()
+    assert found["total"] == 1

@@ -17,6 +17,7 @@ demo = AppGroup("demo", help="Demodata.")
 db = AppGroup("db", help="Händelselagret och läsmodellen.")
 index = AppGroup("index", help="Sökindexet.")
 audit = AppGroup("audit", help="Granskning: hashkedjan över händelseloggen.")
+examples = AppGroup("examples", help="Lärande exempel.")
 
 
 def needs_store(command=None, *, create: bool = False):
@@ -225,6 +226,35 @@ def audit_export(what, fmt, output):
             bar.update(len(batch))
 
 
+@examples.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@needs_store(create=True)
+def examples_import(file):
+    """Läser in exempel från en JSON Lines-fil, ett exempel per rad med fälten i POST /examples och
+    `status` (draft, in_review, published, archived). Varje rad kontrolleras först; har någon rad fel
+    skrivs ingenting och raderna med fel visas."""
+    from events.example_import import ExampleImporter, check_lines
+
+    wiki = services().wiki
+    checked = check_lines(file, wiki.organisation_exists)
+    if checked.errors:
+        for number, message in checked.errors:
+            click.echo(f"rad {number}: {message}", err=True)
+        raise click.ClickException(f"Filen har fel på {len(checked.errors)} rader; inget är inläst.")
+    with click.progressbar(length=max(len(checked.rows), 1), label="Läser in exempel", file=sys.stderr) as bar:
+        written = ExampleImporter(wiki).write(checked.rows, progress=bar.update)
+    head = wiki.position()
+    with click.progressbar(length=max(head - services().pages.position(), 1), label="Sidor", file=sys.stderr) as bar:
+        services().pages.catch_up(progress=bar.update)
+    with click.progressbar(length=max(head, 1), label="Sökindex", file=sys.stderr) as bar:
+        if written >= 1000:
+            services().follower.rebuild(progress=bar.update)
+        else:
+            services().follower.catch_up()
+            bar.update(head)
+    click.echo(f"{written} exempel inlästa (position {head}).")
+
+
 notify = AppGroup("notify", help="E-post till prenumeranter.")
 
 
@@ -270,5 +300,5 @@ def notify_digest():
 
 
 def register(app) -> None:
-    for group in (users, demo, db, index, audit, notify):
+    for group in (users, demo, db, index, audit, notify, examples):
         app.cli.add_command(group)
