@@ -13,12 +13,17 @@ All organisations' practices, figures and mailboxes are invented; no person is n
 Run it directly for a self-check and two sample documents:
 
     python3 bench/corpus.py
+
+or to write COUNT examples as a file for `flask --app wiki examples import`:
+
+    python3 bench/corpus.py --jsonl FILE COUNT
 """
 
 from __future__ import annotations
 
 import random
 import re
+import sys
 from bisect import bisect
 
 __all__ = ["generate"]
@@ -1255,6 +1260,15 @@ def generate(count: int, seed: int = 42, words: int = 300) -> list[dict]:
     return docs
 
 
+def write_jsonl(path: str, count: int, seed: int = 42, words: int = 300) -> None:
+    """`count` examples as a file for `flask --app wiki examples import`: nine in ten published, the
+    rest drafts (their organisations are the county group's, as `demo load` registers them)."""
+    import json
+    with open(path, "w", encoding="utf-8") as out:
+        for n, doc in enumerate(generate(count, seed, words)):
+            out.write(json.dumps({**doc, "status": "draft" if n % 10 == 0 else "published"}, ensure_ascii=False) + "\n")
+
+
 def template_count() -> int:
     """Number of distinct sentence templates (titles and summaries included)."""
     n = sum(len(v) for v in _GENERIC.values())
@@ -1265,7 +1279,9 @@ def template_count() -> int:
     return n
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--jsonl":
+    write_jsonl(sys.argv[2], int(sys.argv[3]))  # python3 bench/corpus.py --jsonl FILE COUNT
+elif __name__ == "__main__":
     import json
     import math
     import time
