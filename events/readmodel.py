@@ -25,7 +25,7 @@ from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
 from .subscription_view import SUBSCRIPTION_SCHEMA, SUBSCRIPTION_TABLES, SubscriptionView
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS examples (
     status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
     created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL, published_at TEXT, created_org TEXT, updated_org TEXT);
-CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC);
+CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC, slug);
+CREATE INDEX IF NOT EXISTS examples_status_updated ON examples (status, updated_at DESC, slug);
 CREATE TABLE IF NOT EXISTS example_terms (
     example_id TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS example_terms_lookup ON example_terms (facet, value, example_id);
