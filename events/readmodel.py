@@ -133,32 +133,46 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         row = self._db().execute("SELECT value FROM meta WHERE key='position'").fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self, progress=None, head: int | None = None) -> int:
+    def catch_up(self, progress=None, head: int | None = None, wait: bool = True) -> int:
         """Applies every event the log has and this model lacks; returns the new position.
         `progress(n)` is told of each batch of n events applied; `head` is the log's head when
-        the caller already asked for it."""
+        the caller already asked for it. With `wait` False (a request that only reads), when
+        another thread or process is applying already, it returns at once with the position the
+        model has, so reads never queue behind a long catch-up."""
         if head is None:
             head = self.app.recorder.max_notification_id() or 0
         if self.position() >= head:
             if self.purge_pending:
                 self.purge()
             return self.position()
-        with self._apply_lock, self._connection() as db:
-            position = self.position()
-            while True:
-                notifications = self.app.recorder.select_notifications(
-                    start=position, limit=BATCH, inclusive_of_start=False)
-                if not notifications:
-                    break
-                for notification in notifications:
-                    self._apply(db, self.app.mapper.to_domain_event(notification), notification.id)
-                position = notifications[-1].id
-                if progress:
-                    progress(len(notifications))
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (str(position),))
+        if not self._apply_lock.acquire(blocking=wait):
+            return self.position()
+        try:
+            db = self._db()
+            if not _begin(db, wait):
+                return self.position()
+            with _Committed(db):
+                self._apply_all(db, progress)
+        finally:
+            self._apply_lock.release()
         if self.purge_pending:
             self.purge()
-        return position
+        return self.position()
+
+    def _apply_all(self, db, progress) -> None:
+        """Applies the log after the model's position, in batches, inside the caller's transaction."""
+        position = self.position()
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=BATCH, inclusive_of_start=False)
+            if not notifications:
+                break
+            for notification in notifications:
+                self._apply(db, self.app.mapper.to_domain_event(notification), notification.id)
+            position = notifications[-1].id
+            if progress:
+                progress(len(notifications))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (str(position),))
 
     def purge(self) -> None:
         """Moves every committed page into the file and empties the WAL, so overwritten
@@ -175,7 +189,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         deadline = time.monotonic() + timeout
         delay = 0.02
         while True:
-            reached = self.catch_up()
+            reached = self.catch_up(wait=False)
             if reached >= position:
                 return reached
             if time.monotonic() >= deadline:
@@ -656,6 +670,35 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         if row is None or row["expires_at"] <= now_iso()[:19] + "Z":
             return None
         return dict(row)
+
+
+def _begin(db: sqlite3.Connection, wait: bool) -> bool:
+    """`BEGIN IMMEDIATE`; without `wait`, False at once when another connection holds the write lock."""
+    if wait:
+        db.execute("BEGIN IMMEDIATE")
+        return True
+    db.execute("PRAGMA busy_timeout=20")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        db.execute("PRAGMA busy_timeout=30000")
+
+
+class _Committed:
+    """Commits the transaction begun, or rolls it back on error."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
 
 
 class _Transaction:

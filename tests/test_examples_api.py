@@ -538,11 +538,15 @@ def test_min_position_within_the_log_answers(world):
     assert world.api("GET", f"/examples?min_position={now}", "maja").status_code == 200
 
 
-def test_min_position_beyond_the_log_is_503_behind(world):
-    response = world.api("GET", "/examples?min_position=100000000")
-    error = assert_error(response, 503, "behind")
-    assert error["message"]
-    assert response.headers.get("Retry-After", "").isdigit()
+def test_min_position_beyond_the_log_is_refused_at_once(world):
+    """Waiting for a position the log does not have could never end well (issue 18)."""
+    head = world.wiki.position()
+    for path in ("/examples", "/search?q=samverkan&"):
+        sep = "&" if "?" in path else "?"
+        response = world.api("GET", f"{path.rstrip('&')}{sep}min_position={head + 1}")
+        error = assert_error(response, 400, "bad_position")
+        assert error["message"] and error["field"] == "min_position"
+    assert world.api("GET", f"/examples?min_position={head}").status_code == 200
 
 
 def test_bad_min_position_is_400(world):

@@ -17,6 +17,7 @@ from search_index.projection import BackgroundFollower, FollowerLock, IndexFollo
 from search_index.search import Searcher
 
 from .throttle import PostgresFailures, SignInThrottle, SQLiteFailures
+from .waiting import WaitSlots
 
 LOCK_RETRY_SECONDS = 5.0
 
@@ -40,6 +41,7 @@ class Services:
     ready: bool = False
     _last_lock_attempt: float = field(default=0.0)
     closers: list = field(default_factory=list)  # run first on close (the notifier thread)
+    waits: WaitSlots | None = None
 
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
@@ -72,13 +74,14 @@ class Services:
         throttle = SignInThrottle(failures)
         searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
         return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=chain, audit_tree=tree,
-                   throttle=throttle, follower=follower, background=background, run_follower=run_follower)
+                   throttle=throttle, follower=follower, background=background, run_follower=run_follower,
+                   waits=WaitSlots(str(Path(data_dir) / "waits")))
 
     def catch_up(self) -> None:
         """Brings the read model and the audit chain up to the log, asking the log for its head once.
         The Merkle tree is extended by the follower (and by the audit routes that need it current)."""
         head = self.wiki.position()
-        self.pages.catch_up(head=head)
+        self.pages.catch_up(head=head, wait=False)
         self.audit.update(head=head)
 
     def ensure_ready(self) -> None:

@@ -8,6 +8,7 @@ from events.validation import is_valid_text
 
 from ..auth import api_actor
 from ..services import services
+from ..waiting import check_position
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -67,10 +68,11 @@ def _check_json(value, depth: int = 0) -> None:
 def identify_and_catch_up():
     pages = services().pages
     min_position = int_arg("min_position", minimum=0)
-    if min_position is not None:
-        pages.wait_for(min_position, timeout=5.0)
-    else:
-        services().catch_up()
+    services().catch_up()
+    if min_position is not None and pages.position() < min_position:
+        check_position(min_position, services().wiki.position())
+        with services().waits.slot():
+            pages.wait_for(min_position, timeout=5.0)
     g.actor = api_actor()
 
 

@@ -11,6 +11,7 @@ from . import bp, int_arg, json_body
 from flask import request
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1000  # the list's OFFSET is bounded: deeper pages are refused (filter instead)
 
 
 def written(result, status: int = 200):
@@ -42,7 +43,7 @@ def list_examples():
         if services().pages.organisation(organisation) is None:
             raise ValidationError("organisation: okänd organisation.", "organisation")
         filters["organisation"] = organisation
-    page = int_arg("page", 1)
+    page = int_arg("page", 1, maximum=MAX_PAGE)
     per_page = int_arg("per_page", 20, cap=MAX_PER_PAGE)
     total, items = services().pages.list_examples(g.actor, status=status, filters=filters,
                                                   page=page, per_page=per_page)

@@ -430,7 +430,8 @@ RETRY_AFTER = {"Retry-After": {"description": "Sekunder att vänta innan nästa 
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
 
 ERROR_RESPONSES = {
-    "400": ("BadRequest", "Felaktig begäran: ogiltig JSON, okänt eller felaktigt fält eller parameter (`invalid`)."),
+    "400": ("BadRequest", "Felaktig begäran: ogiltig JSON, okänt eller felaktigt fält eller parameter (`invalid`), "
+                          "eller `min_position` efter loggens slut (`bad_position`)."),
     "401": ("Unauthorized", "Inte inloggad, eller token är ogiltig, återkallad eller har gått ut (`unauthorized`)."),
     "403": ("Forbidden", "Rollen får inte göra detta (`forbidden`)."),
     "404": ("NotFound", "Finns inte, eller får inte läsas av den som frågar (`not_found`)."),
@@ -478,8 +479,10 @@ def integer(minimum: int = 1, maximum: int = QUERY_INT_MAX, **extra) -> dict:
 
 
 MIN_POSITION = query("min_position", integer(0), "Svaret speglar minst alla händelser fram till denna position "
-                                                 "(väntar högst 5 s, annars 503 `behind`).")
-PAGE = query("page", integer(1), "Sida, från 1.")
+                                                 "(väntar högst 5 s, annars 503 `behind`; en position som loggen "
+                                                 "inte har ger 400 `bad_position` direkt, och när noden redan har "
+                                                 "några väntande svarar den 503 `behind` direkt).")
+PAGE = query("page", integer(1, 1000), "Sida, från 1 till 1000 (djupare sidor: avgränsa sökningen).")
 SLUG = path("slug", string(SLUG_MAX, min_length=1, pattern=SLUG_PATTERN), "Exemplets adress.")
 ORGANISATION_SLUG = path("slug", string(SLUG_MAX, min_length=1, pattern=SLUG_PATTERN), "Organisationens adress.")
 REQUEST_ID = path("request_id", string(36, min_length=32, pattern=UUID_PATTERN, format="uuid"), "Blankettens id.")

@@ -31,6 +31,7 @@ from . import FIELD_LABELS, bp, remember_write as _remember_write, sign_in_first
 from .attachments import attachment_findings, attachment_listing
 
 PER_PAGE = 20
+MAX_PAGE = 1000
 FORM_ENDPOINTS = ("pages.new_example", "pages.edit_example")
 # Set after a save: the browser's draft copy of that form (static/drafts.js) is then removed.
 DRAFT_SAVED_COOKIE = "lansgrupp_draft_saved"
@@ -84,6 +85,8 @@ def examples():
     if status is not None and status not in STATUSES:
         abort(400)
     page = _int_param("page") or 1
+    if page > MAX_PAGE:
+        abort(400)
     total, items = pages.list_examples(g.actor, status=status, filters=filters, page=page, per_page=PER_PAGE)
     pages_count = max(1, (total + PER_PAGE - 1) // PER_PAGE)
 

@@ -1,0 +1,85 @@
+"""No cheap way to stall a node (issue 18): a request with `min_position` waits only while one of
+the node's few waiting slots is free; the others are answered 503 `behind` at once, and
+ordinary reads go on while the read model cannot catch up. A real server, real threads."""
+
+import sqlite3
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from wiki.waiting import SLOTS
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_twenty_waiting_requests_take_a_few_slots_and_ordinary_reads_go_on(world):
+    world.example("eva", title="Ett exempel")
+    server = make_server("127.0.0.1", 0, world.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}/api/v1"
+    # Another process is applying a long batch: it holds the read model's write lock, and the
+    # log has an event the model does not.
+    holder = sqlite3.connect(Path(world.app.config["DATA_DIR"]) / "pages.sqlite", isolation_level=None)
+    try:
+        assert fetch(f"{base}/examples")[0] == 200
+        holder.execute("BEGIN IMMEDIATE")
+        world.example("eva", title="Ett exempel till")
+        head = world.wiki.position()
+        results: list[int] = []
+        waiters = [threading.Thread(target=lambda: results.append(fetch(f"{base}/examples?min_position={head}")[0]))
+                   for _ in range(20)]
+        for waiter in waiters:
+            waiter.start()
+        deadline = time.monotonic() + 10
+        while len(results) < 20 - SLOTS and time.monotonic() < deadline:
+            time.sleep(0.01)
+        turned_away = len(results)
+        ordinary = [fetch(f"{base}/examples")[0] for _ in range(5)]
+        still_waiting = 20 - len(results)
+        for waiter in waiters:
+            waiter.join(30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        server.shutdown()
+        thread.join(5)
+    assert turned_away == 20 - SLOTS, results        # at once: every slot was taken
+    assert ordinary == [200] * 5                      # served while the slots' holders wait
+    assert still_waiting == SLOTS
+    assert results == [503] * 20                      # the holders gave up after their 5 s too
+
+
+def test_deep_pages_are_refused(world):
+    for path in ("/examples?page=1001", "/search?q=samverkan&page=1001"):
+        response = world.api("GET", path)
+        assert response.status_code == 400 and response.get_json()["error"]["field"] == "page", path
+    assert world.api("GET", "/examples?page=1000").status_code == 200
+    assert world.browser().get("/exempel?page=1001").status_code == 400
+    assert world.browser().get("/sok?q=samverkan&page=1001").status_code == 400
+
+
+def test_a_diff_of_two_long_texts_is_bounded_to_one_replaced_block(world):
+    def text(word):  # eight lines in ten the same in both, two not: a normal diff has 300 hunks
+        return "\n".join(f"Gemensam rad {n}." if n % 10 < 8 else f"{word} rad {n}." for n in range(1, 3001))
+    slug = world.example("maja", body=text("Första"))
+    response = world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": 1, "body": text("Andra")})
+    assert response.status_code == 200
+    diff = world.api("GET", f"/examples/{slug}/diff?from=1&to=2", "maja").get_json()
+    assert diff["body_diff"].count("@@") == 2  # one hunk: no line matching over 3,000 × 3,000 lines
+    assert world.browser("maja").get(f"/exempel/{slug}/jamfor?from=1&to=2").status_code == 200
+
+
+def test_the_search_feed_with_a_huge_query_answers(world):
+    response = world.client.get("/feeds/search.atom", query_string={"q": "våld " * 20_000})
+    assert response.status_code in (200, 400)
