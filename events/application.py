@@ -29,6 +29,7 @@ from .subscriptions import SubscriptionCommands
 from .newsletters import NewsletterCommands
 from .attachments import DEFAULT_MAX_BYTES, AttachmentCommands
 from .blobs import open_blob_store
+from .erasure_ledger import ErasureLedger
 from .snapshots import CheckedSnapshotStore, SealedSnapshotMapper
 from .meetings import Meeting, WorkingGroup
 from .passwords import hash_password, new_token, token_hash, verify_password
@@ -145,6 +146,8 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person_keys = self._open_person_keys()
+        if self.env.get("ERASURE_LEDGER"):
+            self.person_keys.ledger = ErasureLedger(self.env.get("ERASURE_LEDGER"))
         self.revisions = RevisionTexts(self.person_keys)
         self.blobs = self._open_blobs()
         self.attachment_max_bytes = int(self.env.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES)

@@ -142,13 +142,19 @@ class SQLitePersonKeys:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        if self.ledger is not None:
+            self.ledger.record(ids)
 
     def get(self, person_id: str) -> bytes | None:
         row = self._db().execute("SELECT key FROM person_keys WHERE person_id=?", (person_id,)).fetchone()
         return bytes(row[0]) if row else None
 
+    ledger = None  # an `ErasureLedger` that is told of every key destroyed
+
     def destroy(self, person_id: str) -> None:
         self._db().execute("DELETE FROM person_keys WHERE person_id=?", (person_id,))
+        if self.ledger is not None:
+            self.ledger.record([person_id])
 
     def close(self) -> None:
         self._sqlite.close()
@@ -184,13 +190,19 @@ class PostgresPersonKeys:
         with self._datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._sql.SQL("DELETE FROM {table} WHERE person_id=%s").format(table=self._table),
                                [(i,) for i in ids])
+        if self.ledger is not None:
+            self.ledger.record(ids)
 
     def get(self, person_id: str) -> bytes | None:
         rows = self._run("SELECT key FROM {table} WHERE person_id=%s", (person_id,), fetch=True)
         return bytes(rows[0]["key"]) if rows else None
 
+    ledger = None  # an `ErasureLedger` that is told of every key destroyed
+
     def destroy(self, person_id: str) -> None:
         self._run("DELETE FROM {table} WHERE person_id=%s", (person_id,))
+        if self.ledger is not None:
+            self.ledger.record([person_id])
         with self._datastore.get_connection() as connection:  # autocommit: VACUUM FULL rewrites the file
             connection.execute(self._sql.SQL("VACUUM FULL {table}").format(table=self._table))
 

@@ -111,6 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("MAIL_FROM", os.environ.get("WIKI_MAIL_FROM", "Länsgruppens wiki <wiki@localhost>"))
     app.config.setdefault("ATTACHMENT_MAX_MB", os.environ.get("WIKI_ATTACHMENT_MAX_MB", "20"))
     app.config.setdefault("SIGNING_KEY", os.environ.get("WIKI_SIGNING_KEY") or None)
+    app.config.setdefault("ERASURE_LEDGER", os.environ.get("WIKI_ERASURE_LEDGER") or None)
     app.config.setdefault("CHECKPOINT_EVERY", os.environ.get("WIKI_CHECKPOINT_EVERY", "1000"))
     app.config.setdefault("PUBLIC_URL", os.environ.get("WIKI_PUBLIC_URL", "http://127.0.0.1:5000"))
     app.config.setdefault("AUDIT_ORIGIN", os.environ.get("WIKI_AUDIT_ORIGIN") or
@@ -124,7 +125,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATA_DIR"], app.config["EVENT_STORE"],
         create_tables=_flag(app.config["CREATE_TABLES"]),
         run_follower=app.config["INDEX_FOLLOWER"] == "thread", log=app.logger.warning,
-        settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"]))},
+        settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"])),
+                  **({"ERASURE_LEDGER": app.config["ERASURE_LEDGER"]} if app.config["ERASURE_LEDGER"] else {})},
         audit={"origin": app.config["AUDIT_ORIGIN"], "signing_key": app.config["SIGNING_KEY"],
                "every": _positive(app.config["CHECKPOINT_EVERY"], "WIKI_CHECKPOINT_EVERY")})
 

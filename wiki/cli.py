@@ -2,11 +2,14 @@
 
 import functools
 import json
+import os
+import shutil
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from events.errors import DomainError
 
@@ -255,6 +258,66 @@ def examples_import(file):
     click.echo(f"{written} exempel inlästa (position {head}).")
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(dest):
+    """Gör en säkerhetskopia (medan wikin är igång) i den nya mappen DEST: händelseloggen, nycklarna,
+    filerna, utkorgen, nycklarna för sessioner och signering och listan över förstörda nycklar.
+    Sidor, sökindex och granskningskedjan byggs om vid återställning."""
+    from .backup import BackupError, backup
+
+    config = current_app.config
+    try:
+        manifest = backup(config["DATA_DIR"], dest, config["EVENT_STORE"], config.get("ERASURE_LEDGER"))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Säkerhetskopian i {dest} omfattar loggen till position {manifest['position']}.")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.option("--erasures", multiple=True, type=click.Path(dir_okay=False),
+              help="En senare lista över förstörda nycklar (WIKI_ERASURE_LEDGER); kan ges flera gånger.")
+@with_appcontext
+def restore_command(src, erasures):
+    """Återställer säkerhetskopian SRC till den tomma datamappen, förstör varje nyckel som
+    listorna över förstörda nycklar nämner, bygger om sidor, sökindex och granskningskedjan och
+    verifierar kedjan."""
+    from . import create_app
+    from .backup import BackupError, restore_files
+
+    config = current_app.config
+    if config["EVENT_STORE"] not in ("", "sqlite"):
+        raise click.ClickException("Med PostgreSQL: återställ med pg_restore (se README, Drift).")
+    if services().wiki.position() > 0:
+        raise click.ClickException(f"{config['DATA_DIR']} har redan händelser: återställ till en tom datamapp.")
+    services().close()
+    data = Path(config["DATA_DIR"])
+    for path in data.iterdir():  # only what opening the empty folder made
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    ledger = config.get("ERASURE_LEDGER")
+    given = [*erasures, *([ledger] if ledger and os.path.exists(ledger) else [])]
+    try:
+        manifest, erased = restore_files(src, str(data), given)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    restored = create_app({"DATA_DIR": str(data), "INDEX_FOLLOWER": "none", "NOTIFIER": "off"})
+    fresh = restored.extensions["lansgrupp"]
+    try:
+        position = fresh.pages.rebuild()
+        fresh.follower.rebuild()
+        fresh.audit.update()
+        fresh.audit_tree.update()
+        verified = fresh.audit.verify()
+    finally:
+        fresh.close()
+    click.echo(f"Återställd till position {position} ({len(erased)} förstörda nycklar förstörda igen); "
+               f"granskningskedjan: {'ok' if verified.get('ok') else verified}.")
+    if not verified.get("ok"):
+        raise SystemExit(1)
+
+
 notify = AppGroup("notify", help="E-post till prenumeranter.")
 
 
@@ -302,3 +365,5 @@ def notify_digest():
 def register(app) -> None:
     for group in (users, demo, db, index, audit, notify, examples):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

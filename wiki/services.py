@@ -52,7 +52,8 @@ class Services:
         audit = {"origin": "localhost/lansgrupp-wiki", **(audit or {})}
         signing_key = load_or_create_key(str(Path(data_dir) / "signing.key"), audit.get("signing_key"))
         seed = signing_key.private_bytes_raw()
-        env = {**store_environment(data_dir, event_store, create_tables), **(settings or {}),
+        env = {**store_environment(data_dir, event_store, create_tables),
+               "ERASURE_LEDGER": str(Path(data_dir) / "erased-keys.log"), **(settings or {}),
                "SNAPSHOT_KEY": snapshot_key(seed)}
         if is_postgres(event_store):
             with table_creation_lock(env):
