@@ -18,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .merkle import fsync_folder
+
 ALGORITHM_ED25519 = b"\x01"
 SIGNATURE_PREFIX = "— "
 MAX_SIGNATURES = 100
@@ -190,14 +192,6 @@ def _seed(key: Ed25519PrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
-def _fsync_folder(folder: str) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def load_or_create_key(path: str, configured: str | None = None) -> Ed25519PrivateKey:
     """The signing key: `configured` (WIKI_SIGNING_KEY, base64 of the 32-byte seed), else the seed
     in `path` (mode 0600), created on first use; processes racing to create it end with one key."""
@@ -222,7 +216,7 @@ def load_or_create_key(path: str, configured: str | None = None) -> Ed25519Priva
             file.flush()
             os.fsync(file.fileno())
         os.link(temporary, path)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except FileExistsError:
         with open(path, "rb") as file:
             return private_key_from_seed(file.read())

@@ -339,7 +339,7 @@ class TreeFile:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, self._path("size"))
-        _fsync_folder(self.folder)
+        fsync_folder(self.folder)
 
     def append(self, items: Iterable[tuple[int, bytes]]) -> int:
         """Appends (position, leaf hash) pairs in log order; returns the new size. A pair whose
@@ -453,7 +453,7 @@ class _Writer:
         for fd in self.fds.values():
             os.fdatasync(fd)
         if self.flushed != self.size:
-            _fsync_folder(self.tree.folder)
+            fsync_folder(self.tree.folder)
         return self.flushed
 
     def close(self) -> None:
@@ -476,7 +476,8 @@ class _Lock:
         os.close(self.fd)
 
 
-def _fsync_folder(folder: str) -> None:
+def fsync_folder(folder: str) -> None:
+    """Makes a rename or a new file in `folder` durable."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -18,13 +18,18 @@ def _attachment(attachment_id: str) -> tuple[dict, dict]:
     return found
 
 
-@bp.post("/examples/<slug>/attachments")
-def upload_attachment(slug):
+def _uploaded(attach):
+    """201 with the new attachment, or 200 with the one the owner already had for the same content."""
     with received_file() as (path, name):
-        written = services().wiki.add_attachment(g.actor, slug, path, name)
+        written = attach(path, name)
     response = jsonify(written.as_dict())
     response.status_code = 201 if written.created else 200
     return response
+
+
+@bp.post("/examples/<slug>/attachments")
+def upload_attachment(slug):
+    return _uploaded(lambda path, name: services().wiki.add_attachment(g.actor, slug, path, name))
 
 
 @bp.get("/examples/<slug>/attachments")
@@ -36,11 +41,7 @@ def list_attachments(slug):
 
 @bp.post("/meetings/<meeting_id>/attachments")
 def upload_meeting_attachment(meeting_id):
-    with received_file() as (path, name):
-        written = services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name)
-    response = jsonify(written.as_dict())
-    response.status_code = 201 if written.created else 200
-    return response
+    return _uploaded(lambda path, name: services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name))
 
 
 @bp.get("/meetings/<meeting_id>/attachments")

@@ -63,42 +63,49 @@ def _back_to(owner: dict):
     return _back(owner["slug"])
 
 
-@bp.post("/exempel/<slug>/bilagor")
-def upload_attachment(slug):
+def _command(run, back, done):
+    """Runs `run()` for a signed-in reader (it returns a position, or what `add_…attachment` returns),
+    makes the write visible to them and says `done(result)`; a refusal is a message on `back`."""
     if not g.actor.signed_in:
         return _sign_in_first()
     try:
-        with received_file() as (path, name):
-            written = services().wiki.add_attachment(g.actor, slug, path, name)
+        result = run()
     except NotFound:
         abort(404)
     except (NotAllowed, NotSignedIn):
         abort(403)
     except DomainError as error:
         flash(translate(error.message), "error")
-        return _back(slug)
-    _remember_write(written.position)
-    flash(gettext("Bilagan %(name)s är tillagd.", name=written.name) if written.created
-          else gettext("Filen finns redan bland bilagorna."), "ok")
-    return _back(slug)
+        return back
+    _remember_write(getattr(result, "position", result))
+    flash(done(result), "ok")
+    return back
+
+
+def _uploaded(attach):
+    with received_file() as (path, name):
+        return attach(path, name)
+
+
+def _added(written) -> str:
+    return (gettext("Bilagan %(name)s är tillagd.", name=written.name) if written.created
+            else gettext("Filen finns redan bland bilagorna."))
+
+
+def _meeting_files(meeting_id: str):
+    return _to(url_for("pages.meeting", meeting_id=meeting_id) + "#bilagor")
+
+
+@bp.post("/exempel/<slug>/bilagor")
+def upload_attachment(slug):
+    return _command(lambda: _uploaded(lambda path, name: services().wiki.add_attachment(g.actor, slug, path, name)),
+                    _back(slug), _added)
 
 
 @bp.post("/exempel/<slug>/bilagor/<attachment_id>/ta-bort")
 def remove_attachment(slug, attachment_id):
-    if not g.actor.signed_in:
-        return _sign_in_first()
-    try:
-        position = services().wiki.remove_attachment(g.actor, slug, attachment_id)
-    except NotFound:
-        abort(404)
-    except (NotAllowed, NotSignedIn):
-        abort(403)
-    except DomainError as error:
-        flash(translate(error.message), "error")
-        return _back(slug)
-    _remember_write(position)
-    flash(gettext("Bilagan är borttagen från exemplet. Äldre versioner visar den fortfarande."), "ok")
-    return _back(slug)
+    return _command(lambda: services().wiki.remove_attachment(g.actor, slug, attachment_id), _back(slug),
+                    lambda _: gettext("Bilagan är borttagen från exemplet. Äldre versioner visar den fortfarande."))
 
 
 @bp.post("/bilagor/<attachment_id>/forstor")
@@ -109,52 +116,22 @@ def destroy_attachment(attachment_id):
     if found is None:
         abort(404)
     attachment, owner = found
-    try:
-        position = services().wiki.destroy_file(g.actor, attachment["sha256"], {"reason": request.form.get("reason", "")})
-    except (NotAllowed, NotSignedIn):
-        abort(403)
-    except DomainError as error:
-        flash(translate(error.message), "error")
-        return _back_to(owner)
-    _remember_write(position)
-    flash(gettext("Filen är förstörd: dess innehåll, text och namn går inte att läsa längre."), "ok")
-    return _back_to(owner)
+    reason = {"reason": request.form.get("reason", "")}
+    return _command(lambda: services().wiki.destroy_file(g.actor, attachment["sha256"], reason), _back_to(owner),
+                    lambda _: gettext("Filen är förstörd: dess innehåll, text och namn går inte att läsa längre."))
 
 
 @bp.post("/moten/<meeting_id>/bilagor")
 def upload_meeting_attachment(meeting_id):
-    if not g.actor.signed_in:
-        return _sign_in_first()
-    back = _to(url_for("pages.meeting", meeting_id=meeting_id) + "#bilagor")
-    try:
-        with received_file() as (path, name):
-            written = services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name)
-    except NotFound:
-        abort(404)
-    except (NotAllowed, NotSignedIn):
-        abort(403)
-    except DomainError as error:
-        flash(translate(error.message), "error")
-        return back
-    _remember_write(written.position)
-    flash(gettext("Bilagan %(name)s är tillagd.", name=written.name) if written.created
-          else gettext("Filen finns redan bland bilagorna."), "ok")
-    return back
+    return _command(lambda: _uploaded(
+        lambda path, name: services().wiki.add_meeting_attachment(g.actor, meeting_id, path, name)),
+        _meeting_files(meeting_id), _added)
 
 
 @bp.post("/moten/<meeting_id>/bilagor/<attachment_id>/ta-bort")
 def remove_meeting_attachment(meeting_id, attachment_id):
-    if not g.actor.signed_in:
-        return _sign_in_first()
-    try:
-        position = services().wiki.remove_meeting_attachment(g.actor, meeting_id, attachment_id)
-    except NotFound:
-        abort(404)
-    except (NotAllowed, NotSignedIn):
-        abort(403)
-    _remember_write(position)
-    flash(gettext("Bilagan är borttagen från mötet."), "ok")
-    return redirect(url_for("pages.meeting", meeting_id=meeting_id) + "#bilagor")
+    return _command(lambda: services().wiki.remove_meeting_attachment(g.actor, meeting_id, attachment_id),
+                    _meeting_files(meeting_id), lambda _: gettext("Bilagan är borttagen från mötet."))
 
 
 def attachment_findings(items: list[dict]) -> list:
