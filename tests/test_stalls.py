@@ -83,3 +83,16 @@ def test_a_diff_of_two_long_texts_is_bounded_to_one_replaced_block(world):
 def test_the_search_feed_with_a_huge_query_answers(world):
     response = world.client.get("/feeds/search.atom", query_string={"q": "våld " * 20_000})
     assert response.status_code in (200, 400)
+
+
+def test_health_reports_lags_checkpoint_and_disk(world):
+    world.example("eva", title="Ett exempel")
+    world.services.catch_up()
+    world.services.follower.catch_up()
+    world.services.audit_tree.update()
+    health = world.api("GET", "/health").get_json()
+    assert health["lag"]["pages"] == 0 and health["lag"]["search"] == 0 and health["lag"]["audit_tree"] == 0
+    assert health["checkpoint"]["size"] >= 1 and health["checkpoint"]["age_seconds"] >= 0
+    assert 0 < health["disk"]["free_bytes"] <= health["disk"]["total_bytes"]
+    world.wiki.create_example(world.system, {"title": "Skrivet bakom projektionerna", "organisations": [world.falun]})
+    assert world.client.get("/api/v1/health").get_json()["lag"]["search"] >= 1

@@ -391,9 +391,15 @@ def _schemas() -> dict:
         "Health": obj({
             "status": enum_of(["ok"]), "position": {"type": "integer", "minimum": 0},
             "index_position": {"type": "integer", "minimum": 0},
-            "projections": obj({"pages": {"type": "integer"}, "search": {"type": "integer"}}),
+            "projections": obj({"pages": {"type": "integer"}, "search": {"type": "integer"},
+                                "audit_tree": {"type": "integer"}}),
+            "lag": obj({"pages": {"type": "integer"}, "search": {"type": "integer"},
+                        "audit_tree": {"type": "integer"}, "notifier": {"type": "integer"}},
+                       description="Händelser som varje projektion ligger efter loggen (larma om de växer)."),
             "index": enum_of(["ok", "rebuilding"], description="`rebuilding`: sökindexet saknades eller var "
                                                                 "trasigt och byggs om från händelseloggen."),
+            "checkpoint": nullable(obj({"size": {"type": "integer"}, "age_seconds": {"type": "integer"}})),
+            "disk": obj({"free_bytes": {"type": "integer"}, "total_bytes": {"type": "integer"}}),
         }, required=["status", "position", "index_position"]),
         "AnyObject": {"type": "object", "description": "Valfritt JSON-objekt; innehållet används inte."},
         "Finding": obj({
