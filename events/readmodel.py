@@ -7,6 +7,8 @@ Delete the file (or call `rebuild()`) and it is built again from the log.
 """
 
 import json
+import logging
+import os
 import re
 import sqlite3
 import threading
@@ -26,6 +28,7 @@ from .subscription_view import SUBSCRIPTION_SCHEMA, SUBSCRIPTION_TABLES, Subscri
 from .rendering import mark_missing_links, render_markdown
 
 SCHEMA_VERSION = 13
+logger = logging.getLogger(__name__)
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
 
@@ -102,6 +105,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
     def __init__(self, path: str, app):
         self.path = path
         self.app = app
+        _set_aside_if_broken(path)
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
         self._apply_lock = threading.Lock()
@@ -670,6 +674,29 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         if row is None or row["expires_at"] <= now_iso()[:19] + "Z":
             return None
         return dict(row)
+
+
+def _set_aside_if_broken(path: str) -> None:
+    """A read model file that SQLite cannot read, or whose quick check fails, is renamed
+    `pages.sqlite.broken-<time>` (with its WAL) so that a new one is built from the log: a
+    projection is never served wrong."""
+    if not os.path.exists(path):
+        return
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:
+        verdict = str(error)
+    if verdict == "ok":
+        return
+    logger.error("read model %s is broken (%s): set aside and rebuilt from the log", path, verdict)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.replace(path + suffix, f"{path}.broken-{stamp}{suffix}")
 
 
 def _begin(db: sqlite3.Connection, wait: bool) -> bool:

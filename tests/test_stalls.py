@@ -96,3 +96,23 @@ def test_health_reports_lags_checkpoint_and_disk(world):
     assert 0 < health["disk"]["free_bytes"] <= health["disk"]["total_bytes"]
     world.wiki.create_example(world.system, {"title": "Skrivet bakom projektionerna", "organisations": [world.falun]})
     assert world.client.get("/api/v1/health").get_json()["lag"]["search"] >= 1
+
+
+def test_a_corrupted_read_model_is_set_aside_at_start_and_rebuilt(world):
+    from stores import make_app
+    slug = world.example("eva", title="Överlever en trasig läsmodell")
+    data = Path(world.app.config["DATA_DIR"])
+    world.services.close()
+    pages = data / "pages.sqlite"
+    raw = bytearray(pages.read_bytes())
+    raw[:100] = b"\x00" * 100  # the header gone: SQLite no longer reads the file
+    pages.write_bytes(bytes(raw))
+    app = make_app({"DATA_DIR": str(data), "TESTING": True, "INDEX_FOLLOWER": "none"})
+    try:
+        token = app.test_client().post("/api/v1/tokens", json={"username": "eva", "password": "losenord-123"})
+        headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+        response = app.test_client().get(f"/api/v1/examples/{slug}", headers=headers)
+        assert response.status_code == 200 and response.get_json()["title"] == "Överlever en trasig läsmodell"
+        assert list(data.glob("pages.sqlite.broken-*"))
+    finally:
+        app.extensions["lansgrupp"].close()
