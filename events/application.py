@@ -190,7 +190,8 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
 
     # ---- learning examples -------------------------------------------------------------
 
-    def create_example(self, actor: Actor, data: dict) -> ExampleWritten:
+    def create_example(self, actor: Actor, data: dict, source: str = "api") -> ExampleWritten:
+        """`source`: where the example came from ("api", "page", "demo"), kept in its `Created` event."""
         if not actor.signed_in:
             raise NotSignedIn(msg("Logga in för att skriva exempel."))
         if not can_create_example(actor):
@@ -215,7 +216,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
                 continue
             text = self.revisions.seal(content, comment)
             example = LearningExample(slug=slug, actor=actor.username, text=text,
-                                      organisations=content["organisations"], provisional=True)
+                                      organisations=content["organisations"], provisional=True, source=source)
             reservation = ExampleSlug(slug=slug, example_id=example.id)
             try:
                 recordings = self.save(example, reservation)

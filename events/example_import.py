@@ -142,7 +142,7 @@ class ExampleImporter:
         text = {"key": key_id, "sealed": seal_json(key, key_id, {"content": row.content, "comment": row.comment})}
         slug = f"{slugify(row.content['title'])}-{secrets.token_hex(3)}"
         example = LearningExample(slug=slug, actor=actor, text=text, organisations=row.content["organisations"],
-                                  provisional=True)
+                                  provisional=True, source="import")
         aggregates += [example, ExampleSlug(slug=slug, example_id=example.id)]
         if row.status == "in_review":
             example.submit_for_review(actor=actor)

@@ -30,9 +30,31 @@ class LearningExample(Aggregate):
     made from the title then; the provisional slug stays reserved and leads to it.
     """
 
-    @event("Created")
+    source: str | None = None  # aggregates restored from snapshots taken before version 2 have none
+
+    class Created(Aggregate.Created):
+        """Version 2 records where the example came from (`source`: "api", "page", "import", "demo");
+        version 1 events, written before, are read with `source` None (`upcast_v1_v2`)."""
+
+        class_version = 2
+        slug: str
+        actor: str
+        text: dict | None
+        organisations: list | None
+        provisional: bool
+        content: dict | None
+        comment: str
+        source: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["source"] = None
+
+    @event(Created)
     def __init__(self, slug: str, actor: str, text: dict | None = None, organisations: list | None = None,
-                 provisional: bool = False, content: dict | None = None, comment: str = ""):
+                 provisional: bool = False, content: dict | None = None, comment: str = "",
+                 source: str | None = None):
+        self.source = source
         self.slug = slug
         self.provisional = provisional
         self.status = "draft"

@@ -99,7 +99,7 @@ def load(services: Services, echo=click.echo) -> str:
             role, organisation = roles[example["author"]]
             author = Actor(example["author"], role, organisation)
             fields = {k: v for k, v in example.items() if k not in ("publish", "author")}
-            written = wiki.create_example(author, {**fields, "comment": "Första versionen"})
+            written = wiki.create_example(author, {**fields, "comment": "Första versionen"}, source="demo")
             if index % 3 == 0:
                 wiki.edit_example(author, written.slug, {
                     "base_version": 1, "body": fields["body"] + FOLLOW_UP,
@@ -117,7 +117,7 @@ def load(services: Services, echo=click.echo) -> str:
             role, organisation = roles[example["author"]]
             author = Actor(example["author"], role, organisation)
             fields = {k: v for k, v in example.items() if k != "author"}
-            written = wiki.create_example(author, {**fields, "comment": "Första versionen"})
+            written = wiki.create_example(author, {**fields, "comment": "Första versionen"}, source="demo")
             wiki.submit_for_review(author, written.slug)
             added["exempel"] += 1
 

@@ -392,7 +392,7 @@ def new_example():
         return _render_form(values, preview=_preview_html(values["body"]))
     try:
         data = {**form_to_fields(request.form), "comment": values["comment"]}
-        written = services().wiki.create_example(g.actor, data)
+        written = services().wiki.create_example(g.actor, data, source="page")
     except (ValidationError, NotAllowed) as error:
         return _render_form(values, error=_form_error(error), error_field=getattr(error, "field", None),
                             status=400 if isinstance(error, ValidationError) else 403)
