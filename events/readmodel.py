@@ -157,6 +157,11 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
                 return self.position()
             with _Committed(db):
                 self._apply_all(db, progress)
+        except sqlite3.OperationalError as error:  # the disk full or read-only: reads go on from what it has
+            if wait:
+                raise
+            logger.error("read model cannot catch up: %s", error)
+            return self.position()
         finally:
             self._apply_lock.release()
         if self.purge_pending:

@@ -1,6 +1,7 @@
-"""No cheap way to stall a node (issue 18): a request with `min_position` waits only while one of
-the node's few waiting slots is free; the others are answered 503 `behind` at once, and
-ordinary reads go on while the read model cannot catch up. A real server, real threads."""
+"""Operations (issue 18): no cheap way to stall a node (a request with `min_position` waits only while
+one of the node's few waiting slots is free, the others are answered 503 `behind` at once, and
+ordinary reads go on while the read model cannot catch up: a real server, real threads), bounded
+deep pages and diffs, health for operators, and faults at the edge of the disk."""
 
 import sqlite3
 import threading
@@ -9,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from werkzeug.serving import make_server
 
 from wiki.waiting import SLOTS
@@ -116,3 +118,29 @@ def test_a_corrupted_read_model_is_set_aside_at_start_and_rebuilt(world):
         assert list(data.glob("pages.sqlite.broken-*"))
     finally:
         app.extensions["lansgrupp"].close()
+
+
+@pytest.mark.store_independent
+def test_a_full_disk_refuses_writes_clearly_and_loses_nothing_acknowledged(world):
+    """SQLite's own storage limit (`max_page_count`) stands in for a full disk: the store answers
+    SQLITE_FULL exactly as it does when the file system has no room left."""
+    acknowledged = [world.example("maja", title=f"Sparat före {n}") for n in range(3)]
+    datastore = world.wiki.recorder.datastore
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count={pages}")
+    refused = None
+    for n in range(40):
+        response = world.api("POST", "/examples", "maja", json={"title": f"Efter {n}", "body": "Text. " * 500})
+        if response.status_code != 201:
+            refused = response
+            break
+    assert refused is not None and refused.status_code == 503, refused and refused.get_json()
+    assert refused.get_json()["error"]["code"] == "storage_full" and refused.headers["Retry-After"] == "60"
+    assert world.browser("maja").get("/exempel").status_code == 200  # reads go on
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute("PRAGMA max_page_count=1073741823")
+    assert world.api("POST", "/examples", "maja", json={"title": "Efter att utrymmet kom tillbaka"}).status_code == 201
+    for slug in acknowledged:
+        assert world.api("GET", f"/examples/{slug}", "maja").status_code == 200

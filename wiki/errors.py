@@ -36,6 +36,14 @@ HTTP_CODES = {
 }
 
 
+def _out_of_space(error: Exception) -> bool:
+    """SQLite's "database or disk is full" and "attempt to write a readonly database", PostgreSQL's
+    disk-full and read-only errors."""
+    text = str(error).lower()
+    return any(sign in text for sign in ("disk is full", "readonly database", "read-only", "no space left",
+                                          "could not extend file"))
+
+
 def status_of(error: DomainError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS:
@@ -110,6 +118,16 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def on_store_busy(error: OperationalError):
+        if _out_of_space(error):
+            app.logger.error("event store cannot write: %s", error)
+            message = N_("Lagringen är full eller skrivskyddad: ändringen sparades inte. Försök igen när driften "
+                         "har frigjort utrymme.")
+            if is_api():
+                response = error_json(503, "storage_full", message)
+            else:
+                response = app.make_response((error_page(503, message), 503))
+            response.headers["Retry-After"] = "60"
+            return response
         app.logger.warning("event store busy: %s", error)
         if is_api():
             response = error_json(503, "unavailable", "Händelseloggen är upptagen; försök igen.")

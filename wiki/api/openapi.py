@@ -449,7 +449,8 @@ ERROR_RESPONSES = {
                                   "(`identifying_details`, med `findings`)."),
     "429": ("TooManyAttempts", "För många misslyckade inloggningar (`too_many_attempts`, med Retry-After)."),
     "503": ("Unavailable", "Projektionerna hann inte ikapp `min_position` inom 5 s (`behind`), "
-                           "händelseloggen är upptagen (`unavailable`), eller sökindexet byggs om (`index_rebuilding`); "
+                           "händelseloggen är upptagen (`unavailable`), lagringen är full eller skrivskyddad "
+                           "(`storage_full`), eller sökindexet byggs om (`index_rebuilding`); "
                            "med Retry-After."),
 }
 
