@@ -318,6 +318,25 @@ def restore_command(src, erasures):
         raise SystemExit(1)
 
 
+@click.command("apply-erasures")
+@click.argument("ledgers", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+@needs_store
+def apply_erasures_command(ledgers):
+    """Förstör varje nyckel som listorna över förstörda nycklar nämner (och en förstörd fils innehåll):
+    efter en återställning med pg_restore, så att det som raderats efter säkerhetskopian förblir raderat."""
+    from events.erasure_ledger import read_ledger
+
+    wiki = services().wiki
+    key_ids = set().union(*(read_ledger(path) for path in ledgers))
+    for key_id in sorted(key_ids):
+        if key_id.startswith("file:"):
+            wiki.erase_file(key_id[len("file:"):])
+        else:
+            wiki.person_keys.destroy(key_id)
+    click.echo(f"{len(key_ids)} nycklar förstörda.")
+
+
 notify = AppGroup("notify", help="E-post till prenumeranter.")
 
 
@@ -367,3 +386,4 @@ def register(app) -> None:
         app.cli.add_command(group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(apply_erasures_command)

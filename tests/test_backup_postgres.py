@@ -1,0 +1,103 @@
+"""Backup and restore on PostgreSQL (issue 18), as README "Drift" tells an operator: `pg_dump` of the
+wiki's schema (log, snapshots, keys, files), `pg_restore` into an empty database, the keys that
+the erasure ledger lists destroyed with `flask --app wiki apply-erasures`, projections rebuilt on a
+fresh node. The restored wiki answers the same, and a person erased after the dump stays erased."""
+
+import glob
+import io
+import json
+import os
+import secrets
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+
+import file_samples as samples
+from conftest import World
+from stores import POSTGRES, make_app
+
+pytestmark = pytest.mark.postgres
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)),
+                                       None)
+    if not found:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def _answers(app, slugs):
+    world = World(app)
+    services = world.services
+    services.catch_up()
+    services.follower.catch_up()
+    client = app.test_client()
+    token = client.post("/api/v1/tokens", json={"username": "eva", "password": "losenord-123"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    get = lambda path: client.get("/api/v1" + path, headers=headers).get_json()  # noqa: E731
+    strip = lambda body: {k: v for k, v in body.items() if k != "position"}  # noqa: E731
+    return {"examples": {slug: strip(get(f"/examples/{slug}")) for slug in slugs},
+            "attachments": {slug: get(f"/examples/{slug}/attachments")["items"] for slug in slugs},
+            "search": get("/search?q=samverkan")["total"],
+            "roster": json.dumps(strip(get("/roster?at=2021-01-01")), ensure_ascii=False),
+            "verify": client.post("/api/v1/audit/verify", headers=headers).get_json()}
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only")
+def test_pg_dump_and_restore_answer_the_same(world, tmp_path):
+    slug = world.example("maja", title="Samverkan att återställa", summary="Kort.")
+    assert world.api("POST", f"/examples/{slug}/publish", "eva").status_code == 200
+    slug = world.api("GET", "/examples?status=published").get_json()["items"][0]["slug"]
+    upload = world.api("POST", f"/examples/{slug}/attachments", "eva", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(samples.pdf_with_text("Samverkansrapport")), "rapport.pdf")})
+    assert upload.status_code == 201, upload.get_json()
+    request = world.api("POST", "/membership-requests", "maja", json={"organisation": world.falun, "changes": [
+        {"action": "appoint", "role": "representative", "from": "2020-01-01",
+         "person": {"name": "Testa Återställsson", "email": "testa@example.se"}}]}).get_json()["id"]
+    assert world.api("POST", f"/membership-requests/{request}/approve", "eva").status_code == 200
+    person = world.api("GET", f"/membership-requests/{request}", "eva").get_json()["changes"][0]["person_id"]
+
+    store = world.app.config["EVENT_STORE"]
+    base, _, schema = store.partition("?schema=")
+    url = urlparse(base)
+    env = {**os.environ, "PGPASSWORD": url.password or ""}
+    connect = ["-h", url.hostname, "-p", str(url.port), "-U", url.username]
+    dump = tmp_path / "wiki.dump"
+    subprocess.run([_tool("pg_dump"), *connect, "-Fc", "-n", schema, "-f", str(dump), url.path.strip("/")],
+                   check=True, env=env, timeout=120)
+    before = _answers(world.app, [slug])
+    assert world.api("POST", f"/people/{person}/erase", "adam").status_code == 200  # after the dump
+
+    database = "restore_" + secrets.token_hex(4)
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+    restored = None
+    try:
+        subprocess.run([_tool("pg_restore"), *connect, "-d", database, str(dump)], check=True, env=env, timeout=120)
+        restored_store = f"{url.scheme}://{url.netloc}/{database}?schema={schema}"
+        restored = make_app({"DATA_DIR": str(tmp_path / "node"), "TESTING": True, "EVENT_STORE": restored_store,
+                             "INDEX_FOLLOWER": "none"})
+        ledger = Path(world.app.config["DATA_DIR"]) / "erased-keys.log"
+        result = restored.test_cli_runner().invoke(args=["apply-erasures", str(ledger)])
+        assert result.exit_code == 0, result.output
+        after = _answers(restored, [slug])
+        assert after["verify"] == {"ok": True}
+        assert after["examples"] == before["examples"] and after["attachments"] == before["attachments"]
+        assert after["search"] == before["search"] >= 1
+        assert "Testa Återställsson" in before["roster"]
+        assert "Testa Återställsson" not in after["roster"] and "raderad person" in after["roster"]
+        token = restored.test_client().post("/api/v1/tokens", json={"username": "eva", "password": "losenord-123"})
+        attachment = after["attachments"][slug][0]["id"]
+        got = restored.test_client().get(f"/api/v1/attachments/{attachment}",
+                                         headers={"Authorization": f"Bearer {token.get_json()['token']}"})
+        assert got.data == samples.pdf_with_text("Samverkansrapport")
+    finally:
+        if restored is not None:
+            restored.extensions["lansgrupp"].close()
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
