@@ -12,10 +12,10 @@ Prints throughput and latency percentiles per kind of request.
 """
 
 import argparse
+import http.client
 import json
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,7 +130,8 @@ class Client(threading.Thread):
         started = time.perf_counter()
         try:
             status, answer = self.node.request(method, path, body, token=token, timeout=60)
-        except OSError as error:  # a killed worker drops its connection: not acknowledged
+        except (OSError, http.client.HTTPException) as error:  # a killed worker drops its connection, even
+            # halfway through an answer (IncompleteRead): not acknowledged
             with self.lock:
                 self.report.dropped[type(error).__name__] += 1
             return None, None
