@@ -58,9 +58,11 @@ def everything_readable(world, person_id: str) -> str:
 def files_holding(data_dir: Path, needles: list[bytes]) -> list[tuple[str, bytes]]:
     found = []
     for path in sorted(data_dir.rglob("*")):
-        if path.is_file():
-            content = path.read_bytes()
-            found += [(str(path.relative_to(data_dir)), needle) for needle in needles if needle in content]
+        try:
+            content = path.read_bytes() if path.is_file() else b""
+        except FileNotFoundError:  # removed meanwhile (the index follower merged its segment): holds nothing
+            continue
+        found += [(str(path.relative_to(data_dir)), needle) for needle in needles if needle in content]
     return found
 
 

@@ -124,8 +124,11 @@ def test_erasing_an_account_leaves_no_address_on_disk(mail):
     deliver(mail)
     data_dir = Path(mail.app.config["DATA_DIR"])
     for path in data_dir.rglob("*"):
-        if path.is_file():
-            assert b"olle@mora.example" not in path.read_bytes(), path
+        try:
+            data = path.read_bytes() if path.is_file() else b""
+        except FileNotFoundError:  # removed meanwhile (a merged index segment): holds nothing
+            continue
+        assert b"olle@mora.example" not in data, path
     assert mail.wiki.email_of("olle") is None
     assert mail.api("GET", "/account", "olle").status_code == 401, "the erased account is disabled"
 
