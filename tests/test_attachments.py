@@ -2,7 +2,6 @@
 the files, removal, destruction (with a byte scan of the data folder), on the tests' store."""
 
 import io
-import os
 from pathlib import Path
 
 import pytest

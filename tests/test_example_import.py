@@ -4,8 +4,6 @@ line numbers and writes nothing; a good one is written as the application writes
 
 import json
 
-from events.application import Wiki  # noqa: F401 - the import writes through the application
-
 
 def lines(*rows) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

@@ -85,7 +85,7 @@ def test_a_snapshot_moved_to_another_version_or_deleted_changes_nothing(world):
     snapshots = Snapshots(world)
     rows = snapshots.rows(example.id)
     assert len(rows) >= 2
-    (old_version, _, old_state), (new_version, _, _) = rows[0], rows[-1]
+    (_, _, old_state), (new_version, _, _) = rows[0], rows[-1]
     snapshots.execute("UPDATE {table} SET state=? WHERE originator_id=? AND originator_version=?",
                       (old_state, snapshots.key(example.id), new_version))
     other = fresh_wiki(world)
