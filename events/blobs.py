@@ -25,6 +25,7 @@ from typing import BinaryIO, Callable, Iterator
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .durability import fsync_folder
 from .personal_data import new_key
 
 CHUNK = 64 * 1024
@@ -285,14 +286,6 @@ class BlobStore:
         return _open(AESGCM(key), sealed, f"{sha}:{kind}".encode(), f"{sha}.{kind}")
 
 
-def _fsync_folder(folder: str) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _plain_size(stored: int, sha: str) -> int:
     full, rest = divmod(stored, RECORD)
     if rest == 0 and full:
@@ -339,7 +332,7 @@ class FileBlobStore(BlobStore):
             with suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
-        _fsync_folder(folder)
+        fsync_folder(folder)
 
     def put(self, sha: str, source: BinaryIO, key: bytes) -> bool:
         _check_sha(sha)
@@ -401,7 +394,7 @@ class FileBlobStore(BlobStore):
             if name == sha or name.startswith(sha + "."):
                 with suppress(FileNotFoundError):
                     os.unlink(os.path.join(folder, name))
-        _fsync_folder(folder)
+        fsync_folder(folder)
 
     def shas(self) -> list[str]:
         found = []

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .merkle import fsync_folder
+from .durability import fsync_folder
 
 ALGORITHM_ED25519 = b"\x01"
 SIGNATURE_PREFIX = "— "

@@ -12,6 +12,8 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 
+from .durability import fsync_folder
+
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 LEAF_PREFIX = b"lansgrupp-wiki/event/v1\n"
@@ -475,11 +477,3 @@ class _Lock:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
 
-
-def fsync_folder(folder: str) -> None:
-    """Makes a rename or a new file in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

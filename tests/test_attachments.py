@@ -130,6 +130,8 @@ def test_publishing_checks_the_attachments_text(world, draft):
     findings = response.get_json()["error"]["findings"]
     assert {(f["field"], f["kind"]) for f in findings} >= {("attachment:kontakt.pdf", "personnummer"),
                                                             ("attachment:kontakt.pdf", "phone")}
+    page = world.browser("maja").get(f"/exempel/{draft}").get_data(as_text=True)
+    assert "personnummer i bilagan kontakt.pdf" in page  # the editor sees it before sending for review
 
 
 def test_exif_is_stripped_and_thumbnail_served(world, draft):

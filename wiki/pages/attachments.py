@@ -135,13 +135,10 @@ def remove_meeting_attachment(meeting_id, attachment_id):
 
 
 def attachment_findings(items: list[dict]) -> list:
-    """The identification check over the listed files that have been read (see `attachment_listing`)."""
-    wiki = services().wiki
-    findings = []
-    for item in items:
-        if not item["destroyed"] and not item.get("reading", True):
-            findings += file_findings(item["name"], wiki.file_text(item["sha256"]))
-    return findings
+    """The identification check over the listed files that have been read (`attachment_listing` read
+    them for those who may edit)."""
+    return [finding for item in items if item.get("extracted") is not None
+            for finding in file_findings(item["name"], item["extracted"])]
 
 
 def attachment_listing(example_id: str, version: int | None, may_edit: bool, current: bool) -> list[dict]:
@@ -162,7 +159,7 @@ def _listed(items: list[dict], with_metadata: bool) -> list[dict]:
         item["icon"] = TYPE_ICONS.get(item["type"], "")
         item["image"] = item["type"] in ("image/png", "image/jpeg") and not item["destroyed"]
         if with_metadata and not item["destroyed"]:
-            extracted = wiki.file_text(item["sha256"])
+            item["extracted"] = extracted = wiki.file_text(item["sha256"])
             item["reading"] = extracted is None
             item["unreadable"] = extracted is not None and extracted.status != "ok"
             item["meta"] = dict(extracted.meta) if extracted is not None else {}
