@@ -1,28 +1,69 @@
 """Accounts that sign in, with their role, organisation, API tokens and page sessions. Every
 change is an event naming who made it, so auditors see who granted which rights.
 
+An event's `actor` is the acting account's id. The name an account signs in with is sealed in
+`Created` under the account's own key (`account:<id>`, which also seals its e-mail address), and
+reserved by an `AccountName` whose id is a keyed hash of the name: the log holds no account name,
+and destroying the key erases it. Accounts created before this (ids `uuid5("/accounts/<name>")`)
+keep their plain name in `Created`, and their events name them as actor by that name;
+`account_id_of` reads both.
+
 Tokens and sessions are kept as the SHA-256 of their secret, never the secret. A password change
 ends every token and session of the account except the one named by `keep` (the hash of the
 session or token that made the change; None for an administrator's reset of someone else)."""
 
+import hashlib
+import hmac
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 
+def legacy_account_id(username: str) -> UUID:
+    """The id of an account created before names were sealed."""
+    return uuid5(NAMESPACE_URL, f"/accounts/{username}")
+
+
+def account_id_of(actor: str) -> str:
+    """The account an event's `actor` names: an account id, or (older events) a username."""
+    try:
+        return str(UUID(actor))
+    except (TypeError, ValueError, AttributeError):
+        return str(legacy_account_id(actor))
+
+
+def account_name_id(names_key: bytes, username: str) -> UUID:
+    """The id of the reservation of `username`: a keyed hash, so the log does not hold the name."""
+    digest = hmac.new(names_key, username.encode(), hashlib.sha256).hexdigest()
+    return uuid5(NAMESPACE_URL, f"/account-names/{digest}")
+
+
+class AccountName(Aggregate):
+    """A sign-in name held by one account at a time; released when the account is erased."""
+
+    @event("Reserved")
+    def __init__(self, account_id: str):
+        self.account_id: str | None = account_id
+
+    @event("Taken")
+    def take(self, account_id: str) -> None:
+        self.account_id = account_id
+
+    @event("Released")
+    def release(self, actor: str) -> None:
+        self.account_id = None
+
+
 class Account(Aggregate):
     @event("Created")
-    def __init__(self, username: str, role: str, organisation: str | None,
+    def __init__(self, username: str | dict, role: str, organisation: str | None,
                  password_hash: str, actor: str):
+        """`username`: sealed `{"key", "sealed"}`, or the plain name in accounts created before."""
         self.username = username
         self.role = role
         self.organisation = organisation
         self.password_hash = password_hash
         self.disabled = False
-
-    @staticmethod
-    def create_id(username: str, **_) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/accounts/{username}")
 
     @event("RoleChanged")
     def change_role(self, role: str, organisation: str | None, actor: str) -> None:
@@ -85,7 +126,7 @@ class Account(Aggregate):
 
     @event("Erased")
     def erase(self, actor: str) -> None:
-        """The account's mail key was destroyed: its address is gone; the account stays disabled."""
+        """The account's key is destroyed: its name and address are gone; it stays disabled."""
         self.email = None
         self.subscriptions = {}
         self.disabled = True

@@ -22,7 +22,7 @@ from .errors import (
 from .examples import CONTENT_FIELDS, ExampleSlug, LearningExample
 from .messages import msg
 from .organisations import Organisation
-from .account_commands import AccountCommands, check_password_rules
+from .account_commands import AccountCommands, account_key_id, check_password_rules
 from .register import RegisterCommands
 from .meeting_commands import MeetingCommands
 from .subscriptions import SubscriptionCommands
@@ -215,7 +215,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             if ExampleSlug.create_id(slug) in self.repository:
                 continue
             text = self.revisions.seal(content, comment)
-            example = LearningExample(slug=slug, actor=actor.username, text=text,
+            example = LearningExample(slug=slug, actor=self.actor_ref(actor), text=text,
                                       organisations=content["organisations"], provisional=True, source=source)
             reservation = ExampleSlug(slug=slug, example_id=example.id)
             try:
@@ -258,9 +258,10 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         if the save loses a race)."""
         text = self.revisions.seal(content, comment)
         if reverts_to is None:
-            example.edit(actor=actor.username, text=text, organisations=content["organisations"], changed=changed)
+            example.edit(actor=self.actor_ref(actor), text=text, organisations=content["organisations"],
+                         changed=changed)
         else:
-            example.revert(to_version=reverts_to, actor=actor.username, text=text,
+            example.revert(to_version=reverts_to, actor=self.actor_ref(actor), text=text,
                            organisations=content["organisations"], changed=changed)
         try:
             return self.save(example)
@@ -368,7 +369,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
                 return None
             if example.status != "draft":
                 raise Conflict(msg("Bara utkast skickas till granskning."))
-            example.submit_for_review(actor=actor.username)
+            example.submit_for_review(actor=self.actor_ref(actor))
             return [example]
         return self._change_example(actor, slug, can_submit_for_review, change)
 
@@ -382,7 +383,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         def change(example):
             if example.status != "in_review":
                 raise Conflict(msg("Bara exempel som granskas kan skickas tillbaka."))
-            example.return_to_draft(actor=actor.username, comment=comment)
+            example.return_to_draft(actor=self.actor_ref(actor), comment=comment)
             return [example]
         return self._change_example(actor, slug, lambda who, _organisations: can_review_example(who), change)
 
@@ -419,7 +420,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         def change(example):
             if example.status == "archived":
                 return None
-            example.archive(actor=actor.username)
+            example.archive(actor=self.actor_ref(actor))
             return [example]
         return self._change_example(actor, slug, lambda who, _organisations: can_archive_example(who), change)
 
@@ -449,7 +450,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
                 return None
             if not self.revisions.is_sealed(texts[0]):
                 raise Conflict(msg("Versionen sparades innan versioner förseglades och kan inte döljas."))
-            example.suppress(revision=revision, reason=reason, actor=actor.username)
+            example.suppress(revision=revision, reason=reason, actor=self.actor_ref(actor))
             return [example]
         written = self._change_example(actor, slug, lambda who, _organisations: can_suppress_revisions(who), change)
         self.revisions.destroy(texts[0])
@@ -475,7 +476,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         """Publishes the example; a draft with a provisional slug takes its public slug now, from
         the title it has then, with -2, -3 … only after slugs that published examples took."""
         if not getattr(example, "provisional", False):
-            example.publish(actor=actor.username, override_reason=override_reason)
+            example.publish(actor=self.actor_ref(actor), override_reason=override_reason)
             return [example]
         base = slugify(self.content_of(example)["title"])
         for attempt in range(1, 200):
@@ -484,9 +485,9 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             if reservation_id in self.repository:
                 if self.repository.get(reservation_id).example_id != example.id:
                     continue
-                example.publish(actor=actor.username, slug=public, override_reason=override_reason)
+                example.publish(actor=self.actor_ref(actor), slug=public, override_reason=override_reason)
                 return [example]
-            example.publish(actor=actor.username, slug=public, override_reason=override_reason)
+            example.publish(actor=self.actor_ref(actor), slug=public, override_reason=override_reason)
             return [example, ExampleSlug(slug=public, example_id=example.id)]
         raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
 
@@ -552,7 +553,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         if not is_slug(slug):
             raise ValidationError(msg("slug: ogiltig adress."), "slug")
         organisation = Organisation(slug=slug, name=name, kind=kind, municipality=municipality,
-                                    joined_on=joined_on, actor=actor.username)
+                                    joined_on=joined_on, actor=self.actor_ref(actor))
         try:
             recordings = self.save(organisation)
         except IntegrityError:
@@ -574,8 +575,8 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             raise Conflict(msg("Organisationen har redan lämnat gruppen."))
         if on < organisation.joined_on:
             raise ValidationError(msg("on: kan inte lämna före inträdet."), "on")
-        organisation.leave(on=on, reason=reason, actor=actor.username)
-        rosters = self.end_terms_on_leaving(slug, on, actor.username)
+        organisation.leave(on=on, reason=reason, actor=self.actor_ref(actor))
+        rosters = self.end_terms_on_leaving(slug, on, self.actor_ref(actor))
         try:
             return self.save(organisation, *rosters)[-1].notification.id
         except IntegrityError:
@@ -597,24 +598,19 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         if organisation is not None and not self.organisation_exists(organisation):
             raise ValidationError(msg("Organisationen %(slug)s finns inte.", slug=organisation), "organisation")
         check_password_rules(password)
-        account = Account(username=username, role=role, organisation=organisation,
-                          password_hash=hash_password(password), actor=actor)
+        account, reservation = self.new_account(username, role, organisation, hash_password(password), actor)
         try:
-            return self.save(account)[-1].notification.id
+            return self.save(account, reservation)[-1].notification.id
         except IntegrityError:
+            self.person_keys.destroy(account_key_id(account.id))
             raise Conflict(msg("Kontot %(username)s finns redan.", username=username)) from None
-
-    def account_exists(self, username: str) -> bool:
-        return Account.create_id(username) in self.repository
 
     def check_password(self, username: str, password: str) -> Account | None:
         """The account if the password is right; None for a wrong password or unknown user alike."""
         account = None
         if isinstance(username, str) and 0 < len(username) <= 40 and validation.is_valid_text(username):
-            try:
-                account = self.repository.get(Account.create_id(username))
-            except AggregateNotFoundError:
-                account = None
+            account_id = self.account_id_for(username)
+            account = self.repository.get(account_id) if account_id else None
         if not isinstance(password, str) or len(password) > 200 or not validation.is_valid_text(password):
             password = ""
         ok = verify_password(password, account.password_hash if account else None)
@@ -630,7 +626,7 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             current = self.repository.get(account.id)
             if current.password_hash != account.password_hash or current.disabled:  # changed since the check
                 raise NotSignedIn(msg("Fel användarnamn eller lösenord."))
-            current.issue_token(token_hash=token_hash(token), expires_at=expires, actor=current.username)
+            current.issue_token(token_hash=token_hash(token), expires_at=expires, actor=str(current.id))
             try:
                 return token, expires, self.save(current)[-1].notification.id
             except IntegrityError:
@@ -639,8 +635,8 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
 
     def revoke_token(self, username: str, token: str) -> int:
         for _ in range(SAVE_ATTEMPTS):
-            account = self.repository.get(Account.create_id(username))
-            account.revoke_token(token_hash=token_hash(token), actor=username)
+            account = self.get_account(username)
+            account.revoke_token(token_hash=token_hash(token), actor=str(account.id))
             try:
                 return self.save(account)[-1].notification.id
             except IntegrityError:

@@ -24,6 +24,7 @@ CREATE INDEX IF NOT EXISTS attachments_sha ON attachments (sha256);
 """
 
 ATTACHMENT_TABLES = ("attachments",)
+ATTACHMENT_ACTOR_COLUMNS = (("attachments", "added_by"),)  # (table, column) holding an actor's name
 DESTROYED_NAME = N_("bilaga förstörd")
 
 
@@ -35,7 +36,7 @@ class AttachmentView:
         public = row["status"] == "published"
         db.execute("INSERT OR REPLACE INTO attachments VALUES (?,'example',?,?,?,?,?,?,NULL,'current',?,?,?,?,NULL,NULL)",
                    (e.attachment_id, example_id, e.sha256, name, e.media_type, e.size, row["version"], int(public),
-                    self._iso(e.timestamp), e.actor, position))
+                    self._iso(e.timestamp), self._by(db, e), position))
         self._history(db, e, position, row["version"], "attachment_added", name, [], None, public=public)
 
     def _on_LearningExample_AttachmentRemoved(self, db, e, position):
@@ -71,7 +72,7 @@ class AttachmentView:
         name = self.app.attachment_name(e.attachment_id, {"sha256": e.sha256, "name": e.name}) or ""
         db.execute("INSERT OR REPLACE INTO attachments VALUES (?,'meeting',?,?,?,?,?,0,NULL,'current',1,?,?,?,NULL,NULL)",
                    (e.attachment_id, str(e.originator_id), e.sha256, name, e.media_type, e.size,
-                    self._iso(e.timestamp), e.actor, position))
+                    self._iso(e.timestamp), self._by(db, e), position))
         self._meeting_history(db, e, position, "attachment_added", {"attachment": e.attachment_id, "name": name})
 
     def _on_Meeting_AttachmentRemoved(self, db, e, position):

@@ -183,7 +183,7 @@ class AttachmentCommands:
             stored.attach(owner_id=str(owner.id), attachment_id=attachment_id)
             owner.add_attachment(attachment_id=attachment_id, sha256=sha,
                                  name=seal_json(key, name_context(attachment_id), name),
-                                 media_type=media_type, size=size, actor=actor.username)
+                                 media_type=media_type, size=size, actor=self.actor_ref(actor))
             try:
                 recordings = self.save(owner, stored)
             except IntegrityError:
@@ -204,7 +204,7 @@ class AttachmentCommands:
                 raise NotFound(msg("Bilagan finns inte."))
             if file["removed"] or file["destroyed"]:
                 return self._position()
-            meeting.remove_attachment(attachment_id=attachment_id, actor=actor.username)
+            meeting.remove_attachment(attachment_id=attachment_id, actor=self.actor_ref(actor))
             try:
                 return self.save(meeting)[-1].notification.id
             except IntegrityError:
@@ -219,7 +219,7 @@ class AttachmentCommands:
                 raise NotFound(msg("Bilagan finns inte."))
             if file["removed"] or file["destroyed"]:
                 return None
-            example.remove_attachment(attachment_id=attachment_id, actor=actor.username)
+            example.remove_attachment(attachment_id=attachment_id, actor=self.actor_ref(actor))
             return [example]
         return self._change_example(actor, slug, can_edit_example, change).position
 
@@ -244,13 +244,13 @@ class AttachmentCommands:
             if stored.destroyed:
                 position = self._position()
                 break
-            stored.destroy(reason=reason, actor=actor.username)
+            stored.destroy(reason=reason, actor=self.actor_ref(actor))
             examples = {}
             for owner_id, attachment_id in stored.uses:  # examples and meetings
                 owner = examples.get(owner_id) or self.repository.get(UUID(owner_id))
                 examples[owner_id] = owner
                 if not owner.files[attachment_id]["destroyed"]:
-                    owner.destroy_attachment(attachment_id=attachment_id, reason=reason, actor=actor.username)
+                    owner.destroy_attachment(attachment_id=attachment_id, reason=reason, actor=self.actor_ref(actor))
             try:
                 recordings = self.save(stored, *examples.values())
             except IntegrityError:

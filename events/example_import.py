@@ -97,6 +97,7 @@ class ExampleImporter:
     def __init__(self, wiki, actor: Actor = IMPORTER):
         self.wiki = wiki
         self.actor = actor
+        self._actor_ref = wiki.actor_ref(actor)
         self._public: set[str] = set()
         self._next: dict[str, int] = {}
 
@@ -137,7 +138,7 @@ class ExampleImporter:
 
     def _example(self, row: ImportRow, aggregates: list) -> tuple[str, bytes]:
         """Appends the example's aggregates to `aggregates`; returns its revision key (id, key)."""
-        actor = self.actor.username
+        actor = self._actor_ref
         key_id, key = f"revision:{secrets.token_hex(16)}", new_key()
         text = {"key": key_id, "sealed": seal_json(key, key_id, {"content": row.content, "comment": row.comment})}
         slug = f"{slugify(row.content['title'])}-{secrets.token_hex(3)}"

@@ -14,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from . import validation
+from .accounts import account_id_of
 from .errors import Conflict, EditConflict, Locked, NotAllowed, NotFound, NotSignedIn, ValidationError
 from .meetings import (
     ATTENDANCE_STATUSES, GROUP_STATUSES, MEETING_KINDS, TASK_STATUSES, Meeting, MeetingSeries, WorkingGroup,
@@ -122,7 +123,7 @@ class MeetingCommands:
         if not isinstance(slug, str) or not is_slug(slug):
             raise ValidationError(msg("slug: ogiltig adress."), "slug")
         group = WorkingGroup(slug=slug, name=name, mandate=mandate, convenor=convenor, members=members,
-                             start=start, end=end, actor=actor.username)
+                             start=start, end=end, actor=self.actor_ref(actor))
         try:
             recordings = self.save(group)
         except IntegrityError:
@@ -156,7 +157,7 @@ class MeetingCommands:
                 raise ValidationError(msg("end: kan inte komma före start."), "end")
             changed = {k: v for k, v in fields.items() if getattr(group, k) != v}
             if changed:
-                group.change(fields=changed, actor=actor.username)
+                group.change(fields=changed, actor=self.actor_ref(actor))
             if members is not None:
                 current = group.current_members()
                 if on <= group.start or (group.end and on > group.end):
@@ -167,10 +168,10 @@ class MeetingCommands:
                 self._county_members_on(members, on, "members")
                 for organisation in current:
                     if organisation not in members:
-                        group.remove_member(organisation=organisation, on=on, actor=actor.username)
+                        group.remove_member(organisation=organisation, on=on, actor=self.actor_ref(actor))
                 for organisation in members:
                     if organisation not in current:
-                        group.add_member(organisation=organisation, on=on, actor=actor.username)
+                        group.add_member(organisation=organisation, on=on, actor=self.actor_ref(actor))
             if not group.pending_events:
                 return self.position()
             try:
@@ -260,7 +261,7 @@ class MeetingCommands:
             meeting_id = uuid4()
             series.number(meeting_id=str(meeting_id))
             meeting = Meeting(id=meeting_id, kind=kind, working_group=group, number=f"{year}:{series.count}",
-                              actor=actor.username, **fields)
+                              actor=self.actor_ref(actor), **fields)
             try:
                 recordings = self.save(series, meeting)
             except IntegrityError:
@@ -297,7 +298,7 @@ class MeetingCommands:
                 raise Conflict(msg("Protokollet är redan skrivet; punkter kan läggas till men inte tas bort."))
             changed = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
             if changed:
-                meeting.change(fields=changed, actor=actor.username)
+                meeting.change(fields=changed, actor=self.actor_ref(actor))
         return self._change_meeting(actor, meeting_id, change)
 
     def cancel_meeting(self, actor: Actor, meeting_id, data: dict) -> int:
@@ -311,7 +312,7 @@ class MeetingCommands:
                 return False
             if meeting.attendance or meeting.minutes:
                 raise Conflict(msg("Mötet har närvaro eller protokoll och kan inte ställas in."))
-            meeting.cancel(reason=reason, actor=actor.username)
+            meeting.cancel(reason=reason, actor=self.actor_ref(actor))
         return self._change_meeting(actor, meeting_id, change)
 
     # ---- attendance ----------------------------------------------------------------
@@ -352,10 +353,10 @@ class MeetingCommands:
             new = [item for item in checked if meeting.attendance.get(item["organisation"]) !=
                    {"status": item["status"], "person_id": item["person_id"]}]
             if new:
-                meeting.record_attendance(items=new, actor=actor.username)
+                meeting.record_attendance(items=new, actor=self.actor_ref(actor))
             if meeting.status == "planned" and meeting.date <= today() and any(
                     item["status"] != "absent_notified" for item in checked):
-                meeting.mark_held(actor=actor.username)
+                meeting.mark_held(actor=self.actor_ref(actor))
         return self._change_meeting(actor, meeting_id, change)
 
     def _attendance_item(self, meeting: Meeting, index: int, item) -> dict:
@@ -475,12 +476,12 @@ class MeetingCommands:
             tasks = [{"id": task["id"], "organisation": task["organisation"]}
                      for item in items for task in item["tasks"]]
             if meeting.status == "planned" and meeting.date <= today():
-                meeting.mark_held(actor=actor.username)
+                meeting.mark_held(actor=self.actor_ref(actor))
             text = self.revisions.seal({"items": items}, reason)
             if correction:
-                meeting.correct_minutes(text=text, tasks=tasks, reason=reason, actor=actor.username)
+                meeting.correct_minutes(text=text, tasks=tasks, reason=reason, actor=self.actor_ref(actor))
             else:
-                meeting.write_minutes(text=text, tasks=tasks, actor=actor.username)
+                meeting.write_minutes(text=text, tasks=tasks, actor=self.actor_ref(actor))
             try:
                 return meeting.minutes_version, self.save(meeting)[-1].notification.id
             except IntegrityError:
@@ -505,9 +506,9 @@ class MeetingCommands:
                 raise EditConflict(msg("Protokollet har ändrats sedan version %(base)s; nu är det version "
                                        "%(current)s.", base=version, current=meeting.minutes_version),
                                    current_version=meeting.minutes_version)
-            if meeting.minutes_by == actor.username:
+            if meeting.minutes_by and account_id_of(meeting.minutes_by) == account_id_of(self.actor_ref(actor)):
                 raise NotAllowed(msg("Protokollet justeras av någon annan än den som skrev det."))
-            meeting.approve_minutes(actor=actor.username)
+            meeting.approve_minutes(actor=self.actor_ref(actor))
         return self._change_meeting(actor, meeting_id, change)
 
     def minutes_of(self, meeting: Meeting) -> dict | None:
@@ -543,7 +544,7 @@ class MeetingCommands:
             if meeting.task_status.get(task, "open") == status and not note:
                 return self.position()
             meeting.follow_up_task(task_id=task, status=status, note=note, meeting_id=at_meeting,
-                                   actor=actor.username)
+                                   actor=self.actor_ref(actor))
             try:
                 return self.save(meeting)[-1].notification.id
             except IntegrityError:

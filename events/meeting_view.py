@@ -51,6 +51,9 @@ CREATE INDEX IF NOT EXISTS meeting_history_meeting ON meeting_history (meeting_i
 
 MEETING_TABLES = ("working_groups", "working_group_members", "meetings", "attendance", "minutes_versions", "tasks",
                   "task_followups", "meeting_history")
+MEETING_ACTOR_COLUMNS = (  # (table, column) holding an actor's name
+    ("working_groups", "created_by"), ("meetings", "minutes_by"), ("meetings", "approved_by"),
+    ("meetings", "created_by"), ("minutes_versions", "by"), ("task_followups", "by"), ("meeting_history", "by"))
 
 
 def _iso(moment) -> str:
@@ -76,7 +79,7 @@ class MeetingView:
     def _on_WorkingGroup_Created(self, db, e, position):
         db.execute("INSERT INTO working_groups VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                    (str(e.originator_id), e.slug, e.name, e.mandate, render_markdown(e.mandate).html, e.convenor,
-                    e.start, e.end, "active", _iso(e.timestamp), e.actor))
+                    e.start, e.end, "active", _iso(e.timestamp), self._by(db, e)))
         db.executemany("INSERT OR REPLACE INTO working_group_members VALUES (?,?,?,NULL)",
                        [(e.slug, organisation, e.start) for organisation in e.members])
         self._meeting_history(db, e, position, "group_created", {"name": e.name, "members": e.members})
@@ -108,7 +111,7 @@ class MeetingView:
         at = _iso(e.timestamp)
         db.execute("INSERT INTO meetings VALUES (?,?,?,?,?,?,?,?,?,?,'planned',NULL,NULL,0,NULL,NULL,NULL,NULL,?,?,?)",
                    (str(e.originator_id), e.title, e.kind, e.working_group, e.date, e.starts_at, e.ends_at, e.place,
-                    json.dumps(e.agenda, ensure_ascii=False), e.number, e.actor, at, at))
+                    json.dumps(e.agenda, ensure_ascii=False), e.number, self._by(db, e), at, at))
         self._meeting_history(db, e, position, "planned", {"title": e.title, "date": e.date})
 
     def _on_Meeting_Changed(self, db, e, position):
@@ -151,9 +154,9 @@ class MeetingView:
         items = (text or {}).get("content", {}).get("items", [])
         version = db.execute("SELECT minutes_version FROM meetings WHERE id=?", (meeting_id,)).fetchone()[0] + 1
         db.execute("UPDATE meetings SET minutes=?, minutes_version=?, minutes_by=?, minutes_at=?, updated_at=? "
-                   "WHERE id=?", (json.dumps(items, ensure_ascii=False), version, e.actor, at, at, meeting_id))
+                   "WHERE id=?", (json.dumps(items, ensure_ascii=False), version, self._by(db, e), at, at, meeting_id))
         db.execute("INSERT INTO minutes_versions VALUES (?,?,?,?,?,?,?)",
-                   (meeting_id, version, json.dumps(items, ensure_ascii=False), at, e.actor, change, reason))
+                   (meeting_id, version, json.dumps(items, ensure_ascii=False), at, self._by(db, e), change, reason))
         db.execute("UPDATE tasks SET present=0 WHERE meeting_id=?", (meeting_id,))
         for item in items:
             for n, task in enumerate(item.get("tasks") or []):
@@ -167,7 +170,7 @@ class MeetingView:
 
     def _on_Meeting_MinutesApproved(self, db, e, position):
         db.execute("UPDATE meetings SET approved_by=?, approved_at=?, updated_at=? WHERE id=?",
-                   (e.actor, _iso(e.timestamp), _iso(e.timestamp), str(e.originator_id)))
+                   (self._by(db, e), _iso(e.timestamp), _iso(e.timestamp), str(e.originator_id)))
         version = db.execute("SELECT minutes_version FROM meetings WHERE id=?",
                              (str(e.originator_id),)).fetchone()[0]
         self._meeting_history(db, e, position, "minutes_approved", {"version": version})
@@ -175,13 +178,13 @@ class MeetingView:
     def _on_Meeting_TaskFollowedUp(self, db, e, position):
         db.execute("UPDATE tasks SET status=? WHERE id=?", (e.status, e.task_id))
         db.execute("INSERT INTO task_followups VALUES (?,?,?,?,?,?,?)",
-                   (position, e.task_id, e.status, e.note, e.meeting_id, _iso(e.timestamp), e.actor))
+                   (position, e.task_id, e.status, e.note, e.meeting_id, _iso(e.timestamp), self._by(db, e)))
         self._meeting_history(db, e, position, "task_followed_up",
                               {"task": e.task_id, "status": e.status, "note": e.note, "meeting": e.meeting_id})
 
     def _meeting_history(self, db, e, position, change, data):
         db.execute("INSERT INTO meeting_history VALUES (?,?,?,?,?,?)",
-                   (position, str(e.originator_id), _iso(e.timestamp), e.actor, change,
+                   (position, str(e.originator_id), _iso(e.timestamp), self._by(db, e), change,
                     json.dumps(data, ensure_ascii=False)))
 
     # ---- queries: working groups ----------------------------------------------------

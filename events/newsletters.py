@@ -90,7 +90,7 @@ class NewsletterCommands:
             latest = self.latest_newsletter()
             number = (latest.number if latest else 0) + 1
             issue = Newsletter(number=number, introduction=introduction, examples=example_ids, decisions=checked,
-                               actor=actor.username)
+                               actor=self.actor_ref(actor))
             try:
                 return number, self.save(issue)[-1].notification.id
             except IntegrityError:

@@ -51,7 +51,7 @@ def message_key(kind: str, recipient: str, positions: list[int], extra: str = ""
 
 class Outbox:
     def __init__(self, path: str):
-        self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row)
+        self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self._db().executescript(SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
@@ -173,6 +173,10 @@ class Outbox:
     def digest_of(self, key: str) -> list[dict]:
         rows = self._db().execute("SELECT * FROM digest_items WHERE digest=? ORDER BY position", (key,)).fetchall()
         return [dict(r) for r in rows]
+
+    def recipients(self) -> set[str]:
+        return {r[0] for r in self._db().execute(
+            "SELECT recipient FROM messages UNION SELECT recipient FROM digest_items").fetchall()}
 
     def forget_recipient(self, username: str) -> list[str]:
         """Removes an erased account's messages; returns their keys (the transport deletes its copies)."""
@@ -304,8 +308,9 @@ class Notifier:
     # ---- accounts ----------------------------------------------------------------------
 
     def _on_Account_Erased(self, event, position) -> list[dict]:
-        username = self.pages.username_of(str(event.originator_id))
-        if username is not None:
+        """The read model no longer knows the erased account's name: every recipient that is no
+        account's name now is forgotten."""
+        for username in self.outbox.recipients() - self.pages.usernames():
             for key in self.outbox.forget_recipient(username):
                 self.forget(key)
         return []

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    """The person behind a command or a read; `role` is None for anonymous readers."""
+    """The person behind a command or a read; `role` is None for anonymous readers.
+    `account_id` is what events record as the actor (resolved from the name when not given)."""
 
     username: str | None = None
     role: str | None = None
     organisation: str | None = None
+    account_id: str | None = None
 
     @property
     def signed_in(self) -> bool:

@@ -122,6 +122,11 @@ class SQLitePersonKeys:
     def store(self, person_id: str, key: bytes) -> None:
         self._db().execute("INSERT INTO person_keys VALUES (?, ?)", (person_id, key))
 
+    def get_or_create(self, key_id: str) -> bytes:
+        """The key, made on first use; the first of racing processes wins."""
+        self._db().execute("INSERT OR IGNORE INTO person_keys VALUES (?, ?)", (key_id, new_key()))
+        return self.get(key_id)
+
     def store_many(self, keys: list[tuple[str, bytes]]) -> None:
         """Many keys in one transaction (a bulk import)."""
         db = self._db()
@@ -179,6 +184,12 @@ class PostgresPersonKeys:
 
     def store(self, person_id: str, key: bytes) -> None:
         self._run("INSERT INTO {table} (person_id, key) VALUES (%s, %s)", (person_id, key))
+
+    def get_or_create(self, key_id: str) -> bytes:
+        """The key, made on first use; the first of racing nodes wins."""
+        self._run("INSERT INTO {table} (person_id, key) VALUES (%s, %s) ON CONFLICT (person_id) DO NOTHING",
+                  (key_id, new_key()))
+        return self.get(key_id)
 
     def store_many(self, keys: list[tuple[str, bytes]]) -> None:
         """Many keys in one transaction (a bulk import)."""

@@ -21,16 +21,19 @@ from .examples import CONTENT_FIELDS
 from .local_sqlite import LocalSQLite
 from .messages import msg
 from .permissions import Actor
-from .attachment_view import ATTACHMENT_SCHEMA, ATTACHMENT_TABLES, AttachmentView
-from .meeting_view import MEETING_SCHEMA, MEETING_TABLES, MeetingView
-from .register_view import REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
-from .subscription_view import SUBSCRIPTION_SCHEMA, SUBSCRIPTION_TABLES, SubscriptionView
+from .accounts import account_id_of
+from .attachment_view import ATTACHMENT_ACTOR_COLUMNS, ATTACHMENT_SCHEMA, ATTACHMENT_TABLES, AttachmentView
+from .meeting_view import MEETING_ACTOR_COLUMNS, MEETING_SCHEMA, MEETING_TABLES, MeetingView
+from .register_view import REGISTER_ACTOR_COLUMNS, REGISTER_SCHEMA, REGISTER_TABLES, RegisterView
+from .subscription_view import (SUBSCRIPTION_ACCOUNT_TABLES, SUBSCRIPTION_ACTOR_COLUMNS, SUBSCRIPTION_SCHEMA,
+                                SUBSCRIPTION_TABLES, SubscriptionView)
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 logger = logging.getLogger(__name__)
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
+ERASED_ACCOUNT = "raderat konto"  # the actor of what an erased account did (no username has a space)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,8 +69,8 @@ CREATE TABLE IF NOT EXISTS organisation_history (
     position INTEGER PRIMARY KEY, organisation_id TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,
     change TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
-    id TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL, role TEXT NOT NULL, organisation TEXT,
-    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    id TEXT PRIMARY KEY, username TEXT UNIQUE, role TEXT NOT NULL, organisation TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, erased INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0);
@@ -81,6 +84,12 @@ CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
 TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
           "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES,
           *MEETING_TABLES, *SUBSCRIPTION_TABLES, *ATTACHMENT_TABLES)
+
+ACTOR_COLUMNS = (  # every column that holds an actor's name
+    ("examples", "created_by"), ("examples", "updated_by"), ("example_versions", "by"), ("example_history", "by"),
+    ("organisation_history", "by"), *REGISTER_ACTOR_COLUMNS, *MEETING_ACTOR_COLUMNS, *ATTACHMENT_ACTOR_COLUMNS,
+    *SUBSCRIPTION_ACTOR_COLUMNS)
+ACCOUNT_TABLES = ("tokens", "sessions", *SUBSCRIPTION_ACCOUNT_TABLES)  # rows kept under an account's name
 
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
@@ -228,10 +237,34 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             handler(db, event, position)
 
     @staticmethod
-    def _actor_organisation(db, username: str) -> str | None:
+    def _actor_organisation(db, actor: str) -> str | None:
         """The organisation the acting account belonged to when it acted."""
-        row = db.execute("SELECT organisation FROM accounts WHERE username=?", (username,)).fetchone()
+        row = db.execute("SELECT organisation FROM accounts WHERE id=?", (account_id_of(actor),)).fetchone()
         return row[0] if row else None
+
+    @staticmethod
+    def _actor_name(db, actor: str | None) -> str | None:
+        """The name an event's actor (an account id, or an older event's username) is shown by:
+        the account's username, "raderat konto" once it is erased, or as recorded when it names no
+        account (the demo loader, the command line)."""
+        if not actor:
+            return actor
+        row = db.execute("SELECT username FROM accounts WHERE id=?", (account_id_of(actor),)).fetchone()
+        if row is None:
+            return actor
+        return ERASED_ACCOUNT if row[0] is None else row[0]
+
+    def _by(self, db, e) -> str | None:
+        """The name of the event's actor."""
+        return self._actor_name(db, e.actor)
+
+    def _erase_actor(self, db, username: str) -> None:
+        """What an erased account did is shown as done by "raderat konto"; rows kept under its
+        name (tokens, sessions, mail settings, subscriptions) go."""
+        for table, column in ACTOR_COLUMNS:
+            db.execute(f"UPDATE {table} SET {column}=? WHERE {column}=?", (ERASED_ACCOUNT, username))
+        for table in ACCOUNT_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE username=?", (username,))
 
     def _on_LearningExample_Created(self, db, e, position):
         text = self.app.revisions.open_event(e)
@@ -239,14 +272,13 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         content["title"] = content["title"] or ""
         at = iso(e.timestamp)
         rendered = render_markdown(content.get("body") or "")
-        organisation = self._actor_organisation(db, e.actor)
+        organisation, by = self._actor_organisation(db, e.actor), self._by(db, e)
         db.execute(
             "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
             (str(e.originator_id), e.slug, content["title"], content.get("summary") or "", "draft", 1,
-             json.dumps(content, ensure_ascii=False), rendered.html, at, e.actor, at, e.actor,
-             organisation, organisation))
+             json.dumps(content, ensure_ascii=False), rendered.html, at, by, at, by, organisation, organisation))
         self._index_example(db, str(e.originator_id), content, rendered.links)
-        self._version(db, str(e.originator_id), 1, content if text else None, rendered.html, at, e.actor, False,
+        self._version(db, str(e.originator_id), 1, content if text else None, rendered.html, at, by, False,
                       organisation)
         changed = [f for f in CONTENT_FIELDS if content.get(f) not in (None, "", [])]
         self._history(db, e, position, 1, "created", (text or {}).get("comment"), changed, None, public=False,
@@ -266,13 +298,13 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
-        organisation = self._actor_organisation(db, e.actor)
+        organisation, by = self._actor_organisation(db, e.actor), self._by(db, e)
         public = row["status"] == "published"
         fields = sorted(e.changed) if getattr(e, "changed", None) is not None else sorted((text or {}).get("changes", {}))
         if text is None:
             db.execute("UPDATE examples SET version=?, updated_at=?, updated_by=?, updated_org=? WHERE id=?",
-                       (version, at, e.actor, organisation, example_id))
-            self._version(db, example_id, version, None, "", at, e.actor, public, organisation)
+                       (version, at, by, organisation, example_id))
+            self._version(db, example_id, version, None, "", at, by, public, organisation)
             self._history(db, e, position, version, change, "", fields, to_version, public=public, suppressed=True)
             return
         content = {**json.loads(row["content"]), **text.get("changes", {}), **text.get("content", {})}
@@ -281,9 +313,9 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=?, "
             "updated_org=? WHERE id=?",
             (content["title"], content.get("summary") or "", version, json.dumps(content, ensure_ascii=False),
-             rendered.html, at, e.actor, organisation, example_id))
+             rendered.html, at, by, organisation, example_id))
         self._index_example(db, example_id, content, rendered.links)
-        self._version(db, example_id, version, content, rendered.html, at, e.actor, public, organisation)
+        self._version(db, example_id, version, content, rendered.html, at, by, public, organisation)
         self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public)
 
     @staticmethod
@@ -335,14 +367,14 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         db.execute(
             "UPDATE examples SET status=?, updated_at=?, updated_by=?, updated_org=?, "
             "published_at=CASE WHEN ?='published' AND published_at IS NULL THEN ? ELSE published_at END "
-            "WHERE id=?", (status, at, e.actor, self._actor_organisation(db, e.actor), status, at, example_id))
+            "WHERE id=?", (status, at, self._by(db, e), self._actor_organisation(db, e.actor), status, at, example_id))
         version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
         self._history(db, e, position, version, change or status, comment, [], None, public=public)
 
     def _history(self, db, e, position, version, change, comment, fields, to_version, public, suppressed=False):
         slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
         db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   (position, str(e.originator_id), slug, version, iso(e.timestamp), e.actor, comment or "",
+                   (position, str(e.originator_id), slug, version, iso(e.timestamp), self._by(db, e), comment or "",
                     change, json.dumps(fields), to_version, int(public), self._actor_organisation(db, e.actor),
                     int(suppressed)))
 
@@ -375,12 +407,14 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
 
     def _organisation_history(self, db, e, position, change, data):
         db.execute("INSERT INTO organisation_history VALUES (?,?,?,?,?,?)",
-                   (position, str(e.originator_id), iso(e.timestamp), e.actor, change,
+                   (position, str(e.originator_id), iso(e.timestamp), self._by(db, e), change,
                     json.dumps(data, ensure_ascii=False)))
 
     def _on_Account_Created(self, db, e, position):
-        db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?)",
-                   (str(e.originator_id), e.username, e.role, e.organisation, iso(e.timestamp)))
+        """The name opened from the event (None when the account's key is destroyed)."""
+        db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?,0)",
+                   (str(e.originator_id), self.app.open_account_name(e.username), e.role, e.organisation,
+                    iso(e.timestamp)))
 
     def _on_Account_RoleChanged(self, db, e, position):
         db.execute("UPDATE accounts SET role=?, organisation=? WHERE id=?",
@@ -390,7 +424,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         db.execute("UPDATE accounts SET organisation=? WHERE id=?", (e.organisation, str(e.originator_id)))
 
     @staticmethod
-    def _username(db, e) -> str:
+    def _username(db, e) -> str | None:
+        """The account's name; None once it is erased (nothing is then kept under it)."""
         return db.execute("SELECT username FROM accounts WHERE id=?", (str(e.originator_id),)).fetchone()[0]
 
     def _on_Account_Disabled(self, db, e, position):
@@ -411,6 +446,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
 
     def _on_Account_TokenIssued(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         db.execute("DELETE FROM tokens WHERE username=? AND expires_at<?", (username, iso(e.timestamp)[:19] + "Z"))
         db.execute("INSERT OR REPLACE INTO tokens VALUES (?,?,?,0)", (e.token_hash, username, e.expires_at))
 
@@ -419,6 +456,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
 
     def _on_Account_SessionStarted(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         db.execute("DELETE FROM sessions WHERE username=? AND expires_at<?", (username, iso(e.timestamp)[:19] + "Z"))
         db.execute("INSERT OR REPLACE INTO sessions VALUES (?,?,?,0)", (e.session_hash, username, e.expires_at))
 
@@ -657,7 +696,9 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
                  **json.loads(r["data"])} for r in rows]
 
     def accounts(self) -> list[dict]:
-        return [dict(r) for r in self._db().execute("SELECT * FROM accounts ORDER BY username").fetchall()]
+        """Every account, erased ones (no name) last."""
+        return [dict(r) for r in self._db().execute(
+            "SELECT * FROM accounts ORDER BY username IS NULL, username, created_at").fetchall()]
 
     def account(self, username: str) -> dict | None:
         row = self._db().execute("SELECT * FROM accounts WHERE username=?", (username,)).fetchone()

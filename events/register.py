@@ -93,7 +93,7 @@ class RegisterCommands:
         request_id = uuid4()
         note = self._sealed_note(note, str(request_id), changes, {str(p.id): key for p, key in people})
         request = MembershipRequest(id=request_id, organisation=slug, note=note, changes=changes,
-                                    actor=actor.username)
+                                    actor=self.actor_ref(actor))
         for person, key in people:
             self.person_keys.store(str(person.id), key)
         try:
@@ -138,7 +138,7 @@ class RegisterCommands:
         person = self.get_person(person_id)
         if person.erased:
             raise ErasedPerson(msg("Personen är redan raderad."))
-        person.erase(actor=actor.username)
+        person.erase(actor=self.actor_ref(actor))
         try:
             recordings = self.save(person)
         except IntegrityError:
@@ -160,7 +160,7 @@ class RegisterCommands:
                 raise ValidationError(msg("%(field)s: ange antingen person eller person_id.", field=field), field)
             if "person" in change:
                 person, key = self._sealed_person(self.person_data(change["person"], f"{field}.person"),
-                                                  actor.username)
+                                                  self.actor_ref(actor))
                 people.append((person, key))
                 person_id = str(person.id)
             else:
@@ -222,12 +222,12 @@ class RegisterCommands:
                    for change in request.changes):
                 raise ErasedPerson(msg("Blanketten utser en person som har raderats."))
             organisation = self.get_organisation(request.organisation)
-            roster = self._roster(request.organisation, actor.username)
+            roster = self._roster(request.organisation, self.actor_ref(actor))
             try:
-                self._apply_changes(roster, organisation, request.changes, str(request.id), actor.username)
+                self._apply_changes(roster, organisation, request.changes, str(request.id), self.actor_ref(actor))
             except RuleBroken as broken:
                 raise RuleConflict(msg("Blanketten kan inte godkännas: %(reason)s", reason=broken.args[0])) from None
-            request.approve(actor=actor.username)
+            request.approve(actor=self.actor_ref(actor))
             try:
                 return self.save(request, roster)[-1].notification.id
             except IntegrityError:
@@ -243,7 +243,7 @@ class RegisterCommands:
         request = self.get_membership_request(request_id)
         if request.status != "submitted":
             raise Conflict(_already_decided(request.status))
-        request.reject(reason=reason, actor=actor.username)
+        request.reject(reason=reason, actor=self.actor_ref(actor))
         try:
             return self.save(request)[-1].notification.id
         except IntegrityError:

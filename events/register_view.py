@@ -30,6 +30,7 @@ CREATE INDEX IF NOT EXISTS terms_dates ON terms (organisation, role, start, end)
 """
 
 REGISTER_TABLES = ("people", "requests", "request_people", "rosters", "terms")
+REGISTER_ACTOR_COLUMNS = (("requests", "submitted_by"), ("requests", "decided_by"))  # (table, column): actor names
 
 
 def _day_before(day: str) -> str:
@@ -75,17 +76,17 @@ class RegisterView:
             note = ERASED_NOTE
         db.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,NULL,NULL,NULL,?)",
                    (request_id, e.organisation, "submitted", note,
-                    json.dumps(e.changes, ensure_ascii=False), e.actor, self._iso(e.timestamp), position))
+                    json.dumps(e.changes, ensure_ascii=False), self._by(db, e), self._iso(e.timestamp), position))
         db.executemany("INSERT OR IGNORE INTO request_people VALUES (?,?)",
                        [(person_id, request_id) for person_id in named])
 
     def _on_MembershipRequest_Approved(self, db, e, position):
         db.execute("UPDATE requests SET status='approved', decided_by=?, decided_at=? WHERE id=?",
-                   (e.actor, self._iso(e.timestamp), str(e.originator_id)))
+                   (self._by(db, e), self._iso(e.timestamp), str(e.originator_id)))
 
     def _on_MembershipRequest_Rejected(self, db, e, position):
         db.execute("UPDATE requests SET status='rejected', decided_by=?, decided_at=?, reason=? WHERE id=?",
-                   (e.actor, self._iso(e.timestamp), e.reason, str(e.originator_id)))
+                   (self._by(db, e), self._iso(e.timestamp), e.reason, str(e.originator_id)))
 
     def _on_Roster_Opened(self, db, e, position):
         db.execute("INSERT INTO rosters VALUES (?,?)", (str(e.originator_id), e.organisation))

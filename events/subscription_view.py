@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS newsletters (
 """
 
 SUBSCRIPTION_TABLES = ("subscriptions", "mail_settings", "calendar_feeds", "newsletters")
+SUBSCRIPTION_ACTOR_COLUMNS = (("newsletters", "by"),)  # (table, column) holding an actor's name
+SUBSCRIPTION_ACCOUNT_TABLES = ("subscriptions", "mail_settings", "calendar_feeds")  # keyed by username
 
 
 class SubscriptionView:
@@ -33,6 +35,8 @@ class SubscriptionView:
 
     def _on_Account_Subscribed(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         db.execute("INSERT OR REPLACE INTO subscriptions VALUES (?,?,?,?,?,?,?,?,?)",
                    (e.subscription_id, username, e.kind, e.query or "", json.dumps(e.filters or {}, sort_keys=True),
                     e.example_id, e.frequency, self._iso(e.timestamp), position))
@@ -42,37 +46,44 @@ class SubscriptionView:
 
     def _on_Account_EmailChanged(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         self._settings(db, username)
         db.execute("UPDATE mail_settings SET has_email=? WHERE username=?", (int(e.email is not None), username))
 
     def _on_Account_MailSettingsChanged(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         self._settings(db, username)
         db.execute("UPDATE mail_settings SET language=?, newsletter=? WHERE username=?",
                    (e.language, int(e.newsletter), username))
 
     def _on_Account_CalendarFeedRenewed(self, db, e, position):
         username = self._username(db, e)
+        if username is None:
+            return
         db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))
         db.execute("INSERT INTO calendar_feeds VALUES (?,?)", (e.feed_hash, username))
 
     def _on_Account_Erased(self, db, e, position):
-        """A mail key that is still there (a crash before its destruction, or keys restored from an
-        older backup) is destroyed here too."""
+        """The account's name leaves the read model: what it did reads "raderat konto". A key
+        that is still there (a crash before its destruction, or keys restored from an older
+        backup) is destroyed here too."""
         key_id = f"account:{e.originator_id}"
         if self.app.person_keys.get(key_id) is not None:
             self.app.person_keys.destroy(key_id)
-        username = self._username(db, e)
-        self._settings(db, username)
-        db.execute("DELETE FROM subscriptions WHERE username=?", (username,))
-        db.execute("DELETE FROM calendar_feeds WHERE username=?", (username,))
-        db.execute("UPDATE mail_settings SET has_email=0, newsletter=0, erased=1 WHERE username=?", (username,))
         self._on_Account_Disabled(db, e, position)
+        username = self._username(db, e)
+        if username is not None:
+            self._erase_actor(db, username)
+        db.execute("UPDATE accounts SET username=NULL, erased=1 WHERE id=?", (str(e.originator_id),))
+        self.purge_pending = True  # the write-ahead log still holds the old rows
 
     def _on_Newsletter_Issued(self, db, e, position):
         db.execute("INSERT INTO newsletters VALUES (?,?,?,?,?,?,?)",
                    (e.number, str(e.originator_id), e.introduction, json.dumps(e.examples),
-                    json.dumps(e.decisions), self._iso(e.timestamp), e.actor))
+                    json.dumps(e.decisions), self._iso(e.timestamp), self._by(db, e)))
 
     # ---- queries -------------------------------------------------------------------
 
@@ -148,9 +159,9 @@ class SubscriptionView:
                                   f"SELECT id, title FROM meetings WHERE id IN ({marks})", [*ids, *ids]).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def username_of(self, account_id: str) -> str | None:
-        row = self._db().execute("SELECT username FROM accounts WHERE id=?", (account_id,)).fetchone()
-        return row[0] if row else None
+    def usernames(self) -> set[str]:
+        """The names of every account not erased."""
+        return {r[0] for r in self._db().execute("SELECT username FROM accounts WHERE username IS NOT NULL")}
 
     def newsletter_readers(self) -> list[str]:
         rows = self._db().execute(

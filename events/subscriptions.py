@@ -10,6 +10,8 @@ groups; each `immediate` or in a `weekly` digest.
 import re
 from uuid import uuid4
 
+from eventsourcing.persistence import IntegrityError
+
 from . import validation
 from .accounts import Account
 from .errors import Conflict, NotAllowed, NotFound, NotSignedIn, ValidationError
@@ -51,7 +53,7 @@ class SubscriptionCommands:
                 raise ValidationError(msg("email: ogiltig e-postadress."), "email")
             if email != (self.email_of(account) or ""):
                 account.change_email(email=self._sealed_email(account, email) if email else None,
-                                     actor=actor.username)
+                                     actor=self.actor_ref(actor))
         language = data.get("language", getattr(account, "language", "sv"))
         if language not in MAIL_LANGUAGES:
             raise ValidationError(msg("language: sv eller en."), "language")
@@ -59,7 +61,7 @@ class SubscriptionCommands:
         if not isinstance(newsletter, bool):
             raise ValidationError(msg("newsletter: true eller false."), "newsletter")
         if (language, newsletter) != (getattr(account, "language", "sv"), getattr(account, "newsletter", False)):
-            account.change_mail_settings(language=language, newsletter=newsletter, actor=actor.username)
+            account.change_mail_settings(language=language, newsletter=newsletter, actor=self.actor_ref(actor))
         if not account.pending_events:
             return self.position()
         return self._save_account(account)
@@ -73,9 +75,13 @@ class SubscriptionCommands:
         return {"key": key_id, "sealed": seal_json(key, key_id, {"email": email})}
 
     def email_of(self, account: Account | str) -> str | None:
-        """The account's address, opened; None if it has none or its key is destroyed."""
+        """The account's address, opened; None if it has none, its key is destroyed or no account
+        has that name (any more)."""
         if isinstance(account, str):
-            account = self.get_account(account)
+            try:
+                account = self.get_account(account)
+            except NotFound:
+                return None
         sealed = getattr(account, "email", None)
         if not sealed:
             return None
@@ -83,19 +89,27 @@ class SubscriptionCommands:
         return opened["email"] if opened else None
 
     def erase_account(self, actor: Actor, username: str) -> int:
-        """Admins only: the account is disabled for good and its mail key destroyed (its address
-        with it); its name stays in the audit trail, as the actor of what it did."""
+        """Admins only: the account is disabled for good and its key destroyed, and with it the
+        name and address sealed under it; its name is released for a new account. The trail
+        shows "raderat konto" for what it did. (An account created before names were sealed keeps
+        its name in its own `Created` event and as the actor of its older events.)"""
         if not actor.signed_in:
             raise NotSignedIn(msg("Logga in först."))
         if actor.role != "admin":
             raise NotAllowed(msg("Bara administratörer raderar konton."))
         account = self.get_account(username)
-        if account.username == actor.username:
+        if self._is_self(account, actor):
             raise NotAllowed(msg("Du kan inte radera ditt eget konto."))
         if getattr(account, "erased", False):
             raise Conflict(msg("Kontot är redan raderat."))
-        account.erase(actor=actor.username)
-        position = self._save_account(account)
+        account.erase(actor=self.actor_ref(actor))
+        reservation = self._name_reservation(username)
+        if reservation is not None and reservation.account_id == str(account.id):
+            reservation.release(actor=self.actor_ref(actor))
+        try:
+            position = self.save(account, *([reservation] if reservation is not None else []))[-1].notification.id
+        except IntegrityError:
+            raise Conflict(msg("Kontot ändrades samtidigt; försök igen.")) from None
         self.person_keys.destroy(mail_key_id(account))
         return position
 
@@ -143,7 +157,7 @@ class SubscriptionCommands:
             raise Conflict(msg("Högst %(max)s prenumerationer per konto.", max=MAX_SUBSCRIPTIONS))
         subscription_id = str(uuid4())
         account.subscribe(subscription_id=subscription_id, kind=kind, query=query, filters=filters,
-                          example_id=example_id, frequency=frequency, actor=actor.username)
+                          example_id=example_id, frequency=frequency, actor=self.actor_ref(actor))
         return subscription_id, self._save_account(account)
 
     def unsubscribe(self, actor: Actor, subscription_id: str) -> int:
@@ -151,7 +165,7 @@ class SubscriptionCommands:
         account = self._own_account(actor)
         if subscription_id not in account.subscriptions_now:
             raise NotFound(msg("Prenumerationen finns inte."))
-        account.unsubscribe(subscription_id=subscription_id, actor=actor.username)
+        account.unsubscribe(subscription_id=subscription_id, actor=self.actor_ref(actor))
         return self._save_account(account)
 
     def unsubscribe_by_link(self, username: str, subscription_id: str | None) -> int:
@@ -176,5 +190,5 @@ class SubscriptionCommands:
         the event keeps only its hash, and the old address stops working."""
         account = self._own_account(actor)
         secret = new_token()
-        account.renew_calendar_feed(feed_hash=token_hash(secret), actor=actor.username)
+        account.renew_calendar_feed(feed_hash=token_hash(secret), actor=self.actor_ref(actor))
         return secret, self._save_account(account)

@@ -45,7 +45,7 @@ def change_account(client, username, action, **fields):
 
 
 def account(world, username) -> Account:
-    return world.wiki.repository.get(Account.create_id(username))
+    return world.wiki.get_account(username)
 
 
 def account_exists(world, username) -> bool:
@@ -83,7 +83,7 @@ def test_every_account_change_is_an_event_with_its_actor_visible_to_the_auditor(
                         new_password=NEW_PASSWORD, repeat_password=NEW_PASSWORD)
     assert changed.status_code == 302
 
-    aggregate = str(Account.create_id("kim"))
+    aggregate = str(world.wiki.account_id_for("kim"))
     items = audit_events(world, aggregate=aggregate)
     assert [(i["type"].split(".")[-1], i["actor"]) for i in items] == [
         ("Created", "adam"), ("OrganisationChanged", "adam"), ("RoleChanged", "adam"), ("Disabled", "adam"),
@@ -109,7 +109,7 @@ def test_every_account_change_is_an_event_with_its_actor_visible_to_the_auditor(
 def test_the_coordinator_is_the_actor_of_accounts_she_creates(world):
     eva = signed_in_client(world, "eva")
     assert create_account(eva, "greta", "auditor").status_code == 302
-    items = audit_events(world, aggregate=str(Account.create_id("greta")))
+    items = audit_events(world, aggregate=str(world.wiki.account_id_for("greta")))
     assert [(i["type"], i["actor"]) for i in items] == [("Account.Created", "eva")]
     assert items[0]["data"]["role"] == "auditor"
 
@@ -306,7 +306,7 @@ def test_change_own_password_on_the_page(world):
     assert done.status_code == 302
     assert sign_in_api(world, "maja", NEW_PASSWORD).status_code == 201
     assert sign_in_api(world, "maja", PASSWORD).status_code == 401
-    items = audit_events(world, aggregate=str(Account.create_id("maja")), type="Account.PasswordChanged")
+    items = audit_events(world, aggregate=str(world.wiki.account_id_for("maja")), type="Account.PasswordChanged")
     assert [i["actor"] for i in items] == ["maja"]
 
 
@@ -338,13 +338,13 @@ def test_delete_current_token_revokes_only_that_token(world):
     assert world.client.delete("/api/v1/tokens/current", headers=bearer(first)).status_code == 401
     assert world.client.get("/api/v1/roster", headers=bearer(second)).status_code == 200
     assert world.client.delete("/api/v1/tokens/current").status_code == 401
-    revoked = audit_events(world, aggregate=str(Account.create_id("maja")), type="Account.TokenRevoked")
+    revoked = audit_events(world, aggregate=str(world.wiki.account_id_for("maja")), type="Account.TokenRevoked")
     assert [i["actor"] for i in revoked] == ["maja"]
 
 
 def test_an_expired_token_gets_401(world):
     raw = events.passwords.new_token()
-    acc = world.wiki.repository.get(Account.create_id("maja"))
+    acc = world.wiki.get_account("maja")
     acc.issue_token(token_hash=events.passwords.token_hash(raw), expires_at="2000-01-01T00:00:00Z", actor="maja")
     world.wiki.save(acc)
     for method, path in (("GET", "/api/v1/examples"), ("GET", "/api/v1/roster"), ("DELETE", "/api/v1/tokens/current")):
@@ -353,7 +353,7 @@ def test_an_expired_token_gets_401(world):
         assert response.json["error"]["code"]
     # a token that expires later works, so the refusal is about the date
     later = events.passwords.new_token()
-    acc = world.wiki.repository.get(Account.create_id("maja"))
+    acc = world.wiki.get_account("maja")
     acc.issue_token(token_hash=events.passwords.token_hash(later), expires_at="2999-01-01T00:00:00Z", actor="maja")
     world.wiki.save(acc)
     assert world.client.get("/api/v1/roster", headers=bearer(later)).status_code == 200

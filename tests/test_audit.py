@@ -406,7 +406,8 @@ def test_events_in_log_order_with_their_fields(world):
     events = items["items"]
     assert [e["position"] for e in events] == list(range(1, head(world) + 1))
     for event in events:
-        assert set(event) == {"position", "aggregate_id", "version", "type", "at", "actor", "data"}
+        assert set(event) == {"position", "aggregate_id", "version", "type", "at", "actor", "actor_id", "actor_erased",
+                              "data"}
         datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
         assert isinstance(event["data"], dict)
 

@@ -71,8 +71,9 @@ def needles_for(key: bytes) -> list[bytes]:
     return texts + [key, key.hex().encode(), base64.b64encode(key)]
 
 
-def stored_log(world) -> bytes:
-    """The event log as stored: the bytes of `events.sqlite`, or the PostgreSQL table's rows."""
+def stored_log(world, holds: bytes = b"Person") -> bytes:
+    """The event log as stored: the bytes of `events.sqlite`, or the PostgreSQL table's rows (which
+    must hold `holds`, so the scan is known to read them)."""
     store = world.app.config["EVENT_STORE"]
     if store.startswith("postgres"):
         import psycopg
@@ -80,7 +81,7 @@ def stored_log(world) -> bytes:
         with psycopg.connect(base) as connection:
             rows = connection.execute(f"SELECT topic, state FROM {schema}.wiki_events").fetchall()
         log = b"".join(topic.encode() + bytes(state) for topic, state in rows)
-        assert b"Person" in log
+        assert holds in log
         return log
     return b"".join(p.read_bytes() for p in Path(world.app.config["DATA_DIR"]).glob("events.sqlite*"))
 

@@ -64,3 +64,27 @@ def test_every_aggregate_and_projection_reads_the_old_log(old_log):
     assert written.version == 3
     fresh = wiki.create_example(maja, {"title": "Nytt efter uppgraderingen"}, source="page")
     assert wiki.get_example(fresh.slug).source == "page"
+
+
+def test_accounts_from_the_old_log_sign_in_keep_their_names_and_can_be_erased(old_log):
+    """Accounts created before names were sealed: found by name (their uuid5 ids), their name not
+    given to a new account, their events' actors (usernames) read as the same account; erased, the
+    read model shows "raderat konto" for what they did (the name stays in their own old events)."""
+    from events.accounts import legacy_account_id
+    from events.errors import Conflict
+    services = old_log.extensions["lansgrupp"]
+    wiki, pages = services.wiki, services.pages
+    assert wiki.account_id_for("maja") == legacy_account_id("maja")
+    with pytest.raises(Conflict):
+        wiki.create_account("maja", "auditor", None, "ett-nytt-losenord")
+    pages.catch_up()
+    example_id = wiki.get_example("samverkan-i-falun").id
+    writers = {item["by"] for item in pages.history(str(example_id), Actor("adm", "admin", None))}
+    assert "maja" in writers
+
+    admin = Actor("root", "admin", None, account_id=str(legacy_account_id("adam")))
+    wiki.erase_account(admin, "maja")
+    pages.catch_up()
+    writers = {item["by"] for item in pages.history(str(example_id), Actor("adm", "admin", None))}
+    assert "maja" not in writers and "raderat konto" in writers
+    assert wiki.check_password("maja", "losenord-123") is None

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from events.accounts import Account
 from events.application import is_postgres
 from events.errors import NotSignedIn
 from events.passwords import token_hash
@@ -75,7 +74,8 @@ def change_own_password(client, current=PASSWORD, new=NEW_PASSWORD):
 
 
 def account_events(world, username):
-    items = world.api("GET", f"/audit/events?limit=500&aggregate={Account.create_id(username)}", "gun").json["items"]
+    aggregate = world.wiki.account_id_for(username)
+    items = world.api("GET", f"/audit/events?limit=500&aggregate={aggregate}", "gun").json["items"]
     return [(i["type"].split(".")[-1], i["actor"], i["data"]) for i in items]
 
 

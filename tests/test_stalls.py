@@ -3,6 +3,7 @@ one of the node's few waiting slots is free, the others are answered 503 `behind
 ordinary reads go on while the read model cannot catch up: a real server, real threads), bounded
 deep pages and diffs, health for operators, and faults at the edge of the disk."""
 
+import re
 import sqlite3
 import threading
 import time
@@ -144,3 +145,45 @@ def test_a_full_disk_refuses_writes_clearly_and_loses_nothing_acknowledged(world
     assert world.api("POST", "/examples", "maja", json={"title": "Efter att utrymmet kom tillbaka"}).status_code == 201
     for slug in acknowledged:
         assert world.api("GET", f"/examples/{slug}", "maja").status_code == 200
+
+
+def _make_store_read_only(world, read_only: bool):
+    """Every pooled connection of the event store turned read-only, standing in for a data folder
+    (or database) that became read-only: SQLite's `PRAGMA query_only` answers SQLITE_READONLY
+    ("attempt to write a readonly database") as for a read-only file; PostgreSQL's read-only
+    session answers "cannot execute INSERT in a read-only transaction"."""
+    pool = world.wiki.recorder.datastore.pool
+    if world.app.config["EVENT_STORE"].startswith("postgres"):
+        mode = "READ ONLY" if read_only else "READ WRITE"
+        with pool._lock:
+            idle = list(pool._pool)
+        assert idle
+        for connection in idle:
+            connection.execute(f"SET SESSION CHARACTERISTICS AS TRANSACTION {mode}")
+            connection.commit()
+        return
+    idle = list(pool._pool)  # all idle between requests
+    assert idle
+    for connection in idle:
+        connection._sqlite_conn.execute(f"PRAGMA query_only={int(read_only)}")
+
+
+def test_a_read_only_store_refuses_writes_clearly_and_loses_nothing_acknowledged(world):
+    acknowledged = world.example("maja", title="Sparat före skrivskyddet")
+    world.headers("maja")  # signed in before (signing in is a write too)
+    browser = world.browser("maja")
+    form = browser.get("/nytt-exempel").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    _make_store_read_only(world, True)
+    try:
+        before = world.wiki.position()
+        refused = world.api("POST", "/examples", "maja", json={"title": "Under skrivskyddet"})
+        assert refused.status_code == 503, refused.get_json()
+        assert refused.get_json()["error"]["code"] == "storage_full" and refused.headers["Retry-After"] == "60"
+        page = browser.post("/nytt-exempel", data={"title": "Via sidan", "csrf_token": csrf})
+        assert page.status_code == 503, page.get_data(as_text=True)
+        assert world.wiki.position() == before
+        assert world.api("GET", f"/examples/{acknowledged}", "maja").status_code == 200  # reads go on
+    finally:
+        _make_store_read_only(world, False)
+    assert world.api("POST", "/examples", "maja", json={"title": "Efter skrivskyddet"}).status_code == 201

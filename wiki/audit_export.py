@@ -30,13 +30,27 @@ def _plain(value):
     return value
 
 
-def event_item(notification, event, app=None) -> dict:
+def event_item(notification, event, app=None, names: dict | None = None) -> dict:
+    """One stored event for auditors. `actor` is the acting account's username (None once it is
+    erased: `actor_erased`), `actor_id` its id; `names` caches them between calls."""
     data = {k: ("[skyddat]" if k in REDACTED else _plain(v)) for k, v in vars(event).items() if k not in SKIPPED}
+    ref = data.get("actor")
+    if app is not None and ref:
+        if names is None or ref not in names:
+            found = app.actor_name(ref)
+            if names is None:
+                names = {}
+            names[ref] = found
+        actor, actor_id = names[ref]
+    else:
+        actor, actor_id = ref, None
+    if isinstance(data.get("username"), dict):  # an account's name, sealed under its key
+        opened = app and app.open_account_name(event.username)
+        data = {**data, "username": opened, **({} if opened else {"username_erased": True})}
     if "sealed" in data:  # a person's data: shown while their key exists, "raderad person" after
         person_id = str(notification.originator_id)
         fields = app and unseal(app.person_keys.get(person_id), person_id, event.sealed)
-        data = {"actor": data.get("actor"), **(fields or erased_fields()), "erased": not fields,
-                "sealed": "[krypterat]"}
+        data = {"actor": ref, **(fields or erased_fields()), "erased": not fields, "sealed": "[krypterat]"}
     if type(event).__qualname__.split(".")[0] in SEALED_TEXTS and isinstance(data.get("text"), dict):
         opened = app and app.revisions.open(event.text)  # a revision: readable until its key is destroyed
         data = {**{k: v for k, v in data.items() if k != "text"}, "text": "[krypterat]",
@@ -46,7 +60,7 @@ def event_item(notification, event, app=None) -> dict:
         "position": notification.id, "aggregate_id": str(notification.originator_id),
         "version": notification.originator_version, "type": type(event).__qualname__,
         "at": event.timestamp.isoformat().replace("+00:00", "Z"),
-        "actor": data.get("actor"), "data": data,
+        "actor": actor, "actor_id": actor_id, "actor_erased": bool(actor_id) and actor is None, "data": data,
     }
 
 
@@ -54,7 +68,7 @@ def unreadable_item(notification) -> dict:
     """A stored row whose state no longer decodes (altered behind the application's back)."""
     return {"position": notification.id, "aggregate_id": str(notification.originator_id),
             "version": notification.originator_version, "type": str(notification.topic).rsplit(":", 1)[-1],
-            "at": "", "actor": None, "data": {"unreadable": True}}
+            "at": "", "actor": None, "actor_id": None, "actor_erased": False, "data": {"unreadable": True}}
 
 
 def matches(item: dict, type_: str | None, actor: str | None, aggregate: str | None) -> bool:
@@ -71,6 +85,7 @@ def stored_events(app, after: int, limit: int, type_=None, actor=None, aggregate
                   scan_limit: int = 20_000) -> tuple[list[dict], int | None]:
     """Events after `after` in log order, filtered; and where to continue (None at the end)."""
     items: list[dict] = []
+    names: dict = {}
     position, scanned = after, 0
     while len(items) < limit and scanned < scan_limit:
         notifications = app.recorder.select_notifications(start=position, limit=500, inclusive_of_start=False)
@@ -80,7 +95,7 @@ def stored_events(app, after: int, limit: int, type_=None, actor=None, aggregate
             position = notification.id
             scanned += 1
             try:
-                item = event_item(notification, app.mapper.to_domain_event(notification), app)
+                item = event_item(notification, app.mapper.to_domain_event(notification), app, names)
             except Exception:  # noqa: BLE001 - a stored row that no longer decodes: shown, not a crash
                 item = unreadable_item(notification)
             if matches(item, type_, actor, aggregate):

@@ -18,7 +18,8 @@ from .services import services
 def _actor(account: dict | None) -> Actor | None:
     if account is None or account.get("disabled"):
         return None
-    return Actor(username=account["username"], role=account["role"], organisation=account["organisation"])
+    return Actor(username=account["username"], role=account["role"], organisation=account["organisation"],
+                 account_id=account["id"])
 
 
 def bearer_token() -> str | None:

@@ -2,7 +2,7 @@
 reader's language elsewhere."""
 
 from flask import jsonify, render_template, request
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import InterfaceError, InternalError, OperationalError
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -115,19 +115,29 @@ def register(app) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    def storage_full(error: Exception):
+        app.logger.error("event store cannot write: %s", error)
+        message = N_("Lagringen är full eller skrivskyddad: ändringen sparades inte. Försök igen när driften "
+                     "har frigjort utrymme.")
+        if is_api():
+            response = error_json(503, "storage_full", message)
+        else:
+            response = app.make_response((error_page(503, message), 503))
+        response.headers["Retry-After"] = "60"
+        return response
+
+    @app.errorhandler(InternalError)
+    def on_store_internal_error(error: InternalError):
+        """PostgreSQL's read-only transaction (SQLSTATE 25006) arrives as an InternalError."""
+        if _out_of_space(error):
+            return storage_full(error)
+        raise error
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def on_store_busy(error: OperationalError):
         if _out_of_space(error):
-            app.logger.error("event store cannot write: %s", error)
-            message = N_("Lagringen är full eller skrivskyddad: ändringen sparades inte. Försök igen när driften "
-                         "har frigjort utrymme.")
-            if is_api():
-                response = error_json(503, "storage_full", message)
-            else:
-                response = app.make_response((error_page(503, message), 503))
-            response.headers["Retry-After"] = "60"
-            return response
+            return storage_full(error)
         app.logger.warning("event store busy: %s", error)
         if is_api():
             response = error_json(503, "unavailable", "Händelseloggen är upptagen; försök igen.")

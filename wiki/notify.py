@@ -94,7 +94,7 @@ class Mailer:
         address = self.services.wiki.email_of(message["recipient"])
         if not address:
             return None, "no address"
-        who = Actor(account["username"], account["role"], account["organisation"])
+        who = Actor(account["username"], account["role"], account["organisation"], account["id"])
         settings = pages.mail_settings(who.username)
         with force_locale(settings["language"]):
             items = self._items(message, who)

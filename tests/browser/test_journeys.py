@@ -79,6 +79,7 @@ def test_write_an_example_with_preview_and_publish_it(site, page, open_page):
     sign_in(page, "maja")
     page.get_by_role("link", name="Skriv exempel").click()
     expect(page.get_by_label("Ägare")).to_have_value("falu-kommun")
+    signed_in = site.wiki.position()
     page.get_by_label("Titel").fill("Stödsamtal på vårdcentralen")
     page.get_by_label("Sammanfattning").fill("Kuratorer frågar om våld vid varje besök.")
     page.get_by_label("Beskrivning (Markdown)").fill(
@@ -96,7 +97,7 @@ def test_write_an_example_with_preview_and_publish_it(site, page, open_page):
     expect(page.get_by_label("Beskrivning (Markdown)")).to_have_value(re.compile(r"^## Bakgrund.*Se \[\[saknas\]\]\.$", re.S))
     expect(page.get_by_label("Våld i nära relation")).to_be_checked()
     expect(page.get_by_label("Startår")).to_have_value("2023")
-    assert site.wiki.position() == 8, "a preview records nothing (7 setup events and the sign-in's session)"
+    assert site.wiki.position() == signed_in, "a preview records nothing"
 
     page.get_by_role("button", name="Spara").click()
     expect(page).to_have_url(re.compile(r"/exempel/stodsamtal-pa-vardcentralen-[0-9a-f]{6}$"))

@@ -362,7 +362,9 @@ def _schemas() -> dict:
         "AuditEvent": obj({
             "position": {"type": "integer", "minimum": 1}, "aggregate_id": {"type": "string"},
             "version": {"type": "integer"}, "type": {"type": "string"}, "at": DATE_TIME,
-            "actor": nullable({"type": "string"}), "data": {"type": "object"},
+            "actor": nullable({"type": "string", "description": "Kontots användarnamn; null för ett raderat konto."}),
+            "actor_id": nullable({"type": "string", "description": "Kontots id (händelsens `data.actor`)."}),
+            "actor_erased": {"type": "boolean"}, "data": {"type": "object"},
         }, required=["position", "aggregate_id", "version", "type", "at", "actor", "data"]),
         "AuditEvents": obj({"items": {"type": "array", "items": ref("AuditEvent")},
                             "next": nullable({"type": "integer", "description": "Skicka som `after` för nästa sida."})},

@@ -318,8 +318,9 @@ def mail_paths() -> dict:
         },
         "/accounts/{username}/erase": {
             "post": operation("eraseAccount", MAIL_TAG, "Radera ett konto",
-                              description="Bara administratörer. Kontot stängs av för gott och dess e-postadress "
-                                          "förstörs; användarnamnet står kvar i granskningsloggen.",
+                              description="Bara administratörer. Kontot stängs av för gott, dess användarnamn och "
+                                          "e-postadress förstörs och namnet blir ledigt; i historiken och "
+                                          "granskningsloggen står det ”raderat konto” för det som kontot gjorde.",
                               parameters=[USERNAME], body=ref("AnyObject"), body_required=False,
                               security=SIGNED_IN, errors=("403", "404", "409"), reads=False,
                               ok=(200, "Raderat.", ref("AccountErased"))),

@@ -17,7 +17,7 @@ def _account():
 
 def _settings(position: int | None = None) -> dict:
     account = _account()
-    body = {"username": account.username, "email": services().wiki.email_of(account),
+    body = {"username": g.actor.username, "email": services().wiki.email_of(account),
             "language": getattr(account, "language", "sv"), "newsletter": getattr(account, "newsletter", False)}
     if position is not None:
         body["position"] = position
@@ -45,8 +45,8 @@ def subscribe():
 
 @bp.get("/subscriptions")
 def list_subscriptions():
-    account = _account()
-    return jsonify({"items": services().pages.subscriptions_of(account.username),
+    _account()
+    return jsonify({"items": services().pages.subscriptions_of(g.actor.username),
                     "position": services().pages.position()})
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext
 from events import vocabulary
 from events.messages import N_
 from events.personal_data import ERASED_NAME
+from events.readmodel import ERASED_ACCOUNT
 
 from ..auth import page_actor
 from ..i18n import LANGUAGES, Labels, current_language, localised_date, localised_datetime
@@ -56,6 +57,11 @@ def person_name(name: str | None) -> str:
     return gettext(ERASED_NAME) if name == ERASED_NAME else (name or "")
 
 
+def actor_name(name: str | None) -> str:
+    """Who did something, as the read model keeps it: "raderat konto" in the reader's language."""
+    return gettext(ERASED_ACCOUNT) if name == ERASED_ACCOUNT else (name or "")
+
+
 def meeting_url(meeting_id: str) -> str:
     """A meeting's page (search hits and calendars link to it)."""
     return url_for("pages.meeting", meeting_id=meeting_id)
@@ -65,6 +71,7 @@ def register_filters(app) -> None:
     app.jinja_env.filters["datum"] = localised_datetime
     app.jinja_env.filters["dag"] = localised_date
     app.jinja_env.filters["person_name"] = person_name
+    app.jinja_env.filters["actor"] = actor_name
     # The vocabularies' labels are translated each time a template reads them.
     app.jinja_env.globals.update(
         VIOLENCE_FORMS=Labels(vocabulary.VIOLENCE_FORMS), GOALS=Labels(vocabulary.GOALS),

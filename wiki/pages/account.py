@@ -31,9 +31,9 @@ def sign_in():
         if account is not None:
             _end_current_session()
             session.clear()
-            session["username"] = account.username
+            session["username"] = services().wiki.account_username(account)
             session["sid"] = session_id
-            flash(gettext("Du är inloggad som %(username)s.", username=account.username), "ok")
+            flash(gettext("Du är inloggad som %(username)s.", username=session["username"]), "ok")
             return redirect(_safe_next(request.form.get("next")))
     return render_template("login.html", error=error, username=username,
                            next=request.values.get("next", "")), (401 if error else 200)

@@ -65,6 +65,11 @@ def account_detail(username):
                 position = wiki.set_account_disabled(g.actor, username, action == "disable", form.get("reason", ""))
             elif action == "password":
                 position = wiki.reset_password(g.actor, username, form.get("password", ""), keep=session_hash())
+            elif action == "erase":
+                services().pages.wait_for(wiki.erase_account(g.actor, username))
+                flash(gettext("Kontot är raderat: dess namn och adress finns inte kvar, och det som kontot "
+                              "gjorde visas som gjort av ”raderat konto”."), "ok")
+                return redirect(url_for("pages.accounts"))
             else:
                 abort(400)
         except NotFound:
