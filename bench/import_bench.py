@@ -35,6 +35,7 @@ def timed(label: str, fn, count: int | None = None):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--skip-index", action="store_true", help="leave out the search index's rebuild")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
@@ -56,9 +57,22 @@ def main() -> None:
             assert not checked.errors, checked.errors[:5]
             timed("write into the log", lambda: ExampleImporter(services.wiki).write(checked.rows), args.count)
             timed("read model catches up", services.pages.catch_up, args.count)
-            timed("search index rebuilt", lambda: services.follower.rebuild(parallel=True), args.count)
+            if not args.skip_index:
+                timed("search index rebuilt", lambda: services.follower.rebuild(parallel=True), args.count)
         finally:
             services.close()
+        sizes(data, args.count)
+
+
+def sizes(data: Path, count: int) -> None:
+    """The data folder's size per example (the demo's few rows included), by part."""
+    parts = {"event log (events.sqlite)": "events.sqlite*", "key table (keys.sqlite)": "keys.sqlite*",
+             "read model (pages.sqlite)": "pages.sqlite*", "search index": "index/**/*"}
+    total = sum(p.stat().st_size for p in data.rglob("*") if p.is_file())
+    for label, pattern in parts.items():
+        size = sum(p.stat().st_size for p in data.glob(pattern) if p.is_file())
+        print(f"{label:<28} {size / 1e6:8.1f} MB  {size / count / 1e3:6.2f} kB per example")
+    print(f"{'data folder':<28} {total / 1e6:8.1f} MB  {total / count / 1e3:6.2f} kB per example")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS examples (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
-    status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, html TEXT NOT NULL,
+    status TEXT NOT NULL, version INTEGER NOT NULL, card TEXT NOT NULL, text_version INTEGER NOT NULL,
     created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL, published_at TEXT, created_org TEXT, updated_org TEXT);
 CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC, slug);
@@ -91,11 +91,17 @@ ACTOR_COLUMNS = (  # every column that holds an actor's name
     *SUBSCRIPTION_ACTOR_COLUMNS)
 ACCOUNT_TABLES = ("tokens", "sessions", *SUBSCRIPTION_ACCOUNT_TABLES)  # rows kept under an account's name
 
+CARD_FIELDS = ("organisations", "municipalities", "violence_forms", "goals")  # what a list shows of each example
+
 FACET_FIELDS = {
     "organisation": "organisations", "violence_form": "violence_forms", "goal": "goals",
     "municipality": "municipalities", "target_group": "target_groups", "measure_type": "measure_types",
     "tag": "tags",
 }
+
+
+def _card(content: dict) -> str:
+    return json.dumps({field: content.get(field) or [] for field in CARD_FIELDS}, ensure_ascii=False)
 
 
 def iso(moment: datetime) -> str:
@@ -276,7 +282,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         db.execute(
             "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
             (str(e.originator_id), e.slug, content["title"], content.get("summary") or "", "draft", 1,
-             json.dumps(content, ensure_ascii=False), rendered.html, at, by, at, by, organisation, organisation))
+             _card(content), 1, at, by, at, by, organisation, organisation))
         self._index_example(db, str(e.originator_id), content, rendered.links)
         self._version(db, str(e.originator_id), 1, content if text else None, rendered.html, at, by, False,
                       organisation)
@@ -292,9 +298,11 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
 
     def _content_changed(self, db, e, position, change, to_version):
         """A new revision. Its text is the whole content (or, recorded before sealing, the changed
-        fields); a revision whose key is gone leaves the example's current text as it was."""
+        fields); a revision whose key is gone leaves the example's current text as it was (the
+        example's `text_version` names the version whose text is current)."""
         example_id = str(e.originator_id)
-        row = db.execute("SELECT content, version, status FROM examples WHERE id=?", (example_id,)).fetchone()
+        row = db.execute("SELECT e.version, e.status, v.content FROM examples e JOIN example_versions v ON "
+                         "v.example_id=e.id AND v.version=e.text_version WHERE e.id=?", (example_id,)).fetchone()
         text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
@@ -307,13 +315,15 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             self._version(db, example_id, version, None, "", at, by, public, organisation)
             self._history(db, e, position, version, change, "", fields, to_version, public=public, suppressed=True)
             return
-        content = {**json.loads(row["content"]), **text.get("changes", {}), **text.get("content", {})}
+        content = {**dict.fromkeys(CONTENT_FIELDS), **json.loads(row["content"]), **text.get("changes", {}),
+                   **text.get("content", {})}
+        content["title"] = content["title"] or ""
         rendered = render_markdown(content.get("body") or "")
         db.execute(
-            "UPDATE examples SET title=?, summary=?, version=?, content=?, html=?, updated_at=?, updated_by=?, "
+            "UPDATE examples SET title=?, summary=?, version=?, card=?, text_version=?, updated_at=?, updated_by=?, "
             "updated_org=? WHERE id=?",
-            (content["title"], content.get("summary") or "", version, json.dumps(content, ensure_ascii=False),
-             rendered.html, at, by, organisation, example_id))
+            (content["title"], content.get("summary") or "", version, _card(content), version, at, by, organisation,
+             example_id))
         self._index_example(db, example_id, content, rendered.links)
         self._version(db, example_id, version, content, rendered.html, at, by, public, organisation)
         self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public)
@@ -521,7 +531,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         return total, [self._summary(actor, row) for row in rows]
 
     def _summary(self, actor: Actor, row: sqlite3.Row) -> dict:
-        content = json.loads(row["content"])
+        content = json.loads(row["card"])
         return {
             "slug": row["slug"], "title": row["title"], "summary": row["summary"], "status": row["status"],
             "version": row["version"], "organisations": content.get("organisations") or [],
@@ -555,7 +565,9 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         row = self.readable(actor, slug)
         if row is None:
             return None
-        content, html = json.loads(row["content"]), row["html"]
+        current = self._db().execute("SELECT content, html FROM example_versions WHERE example_id=? AND version=?",
+                                     (row["id"], row["text_version"])).fetchone()
+        content, html = json.loads(current["content"]), current["html"]
         updated_at = row["updated_at"]
         updated_by = self._author(actor, row["updated_by"], row["updated_org"])
         shown = row["version"]

@@ -162,7 +162,8 @@ class IndexFollower:
             self._with_attachment_text(states)
             self.index.apply(writer, states, notifications[-1].id)
             writer.commit(optimize=purge)
-            return len(notifications)
+        self.index.write_caches(folder)
+        return len(notifications)
 
     def _with_attachment_text(self, states: dict[str, dict]) -> None:
         """Gives each example with attachments their names and, for this commit only, their text:
@@ -214,6 +215,7 @@ class IndexFollower:
         folder = self.index.create_build()
         try:
             self._fill(folder, progress, parallel)
+            self.index.write_caches(folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise

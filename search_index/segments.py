@@ -3,12 +3,24 @@
 Whoosh segments never change once written (deletions aside, which do not matter here:
 deleted documents never match), so what is computed for a segment stays valid until a
 merge replaces it. A search after a commit pays only for the new small segment.
+
+The follower writes what is slow to compute (facet rows, field lengths, the text field's
+sorted terms) beside each segment it commits (`segment-caches/<segment>.marshal` in the index
+folder, `write_segment_caches`), so a fresh worker loads it instead of reading every stored
+document in its first search. A cache file that is missing or does not fit its segment is
+passed over, and the value is computed as before.
 """
 
+import gc
+import marshal
+import os
+import sys
 import threading
+import uuid
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
@@ -17,6 +29,9 @@ from .documents import FACETS
 _MAX_SEGMENTS = 256
 _MAX_CACHED_POSTINGS = 4_000_000
 _MAX_POPULATIONS = 4
+CACHE_FOLDER = "segment-caches"
+CACHE_FORMAT = 1
+TERM_FIELDS = ("text",)  # the fields whose sorted terms are kept on disk (compounds, prefixes)
 
 
 def segment_readers(reader) -> list[tuple[int, object]]:
@@ -32,6 +47,81 @@ def _segment_key(subreader) -> str:
     return subreader.segment().segment_id()
 
 
+def _cache_folder(subreader) -> Path | None:
+    """The index folder's `segment-caches` (a compound segment overlays its files on the index's storage)."""
+    storage = getattr(subreader, "_storage", None)
+    folder = getattr(getattr(storage, "b", storage), "folder", None)
+    return Path(folder) / CACHE_FOLDER if folder else None
+
+
+def _scorable(subreader) -> list[str]:
+    return [name for name, field in subreader.schema.items() if field.scorable]
+
+
+def _build_facets(subreader) -> list:
+    """Per document: (status, organisations, ((facet, value), ...), updated, (start, end)) or None.
+    Values are interned: each distinct one is kept once in memory and written once to the cache file."""
+    rows, pairs = [], {}
+    for docnum in range(subreader.doc_count_all()):
+        fields = subreader.stored_fields(docnum)
+        row = fields.get("facets")
+        if row is None:
+            rows.append(None)
+            continue
+        facets = tuple(pairs.setdefault((f, v), (sys.intern(f), sys.intern(v))) for f, v in row[1])
+        status = fields.get("status")
+        rows.append((sys.intern(status) if status else status, tuple(map(sys.intern, row[0])), facets,
+                     fields.get("updated") or "", tuple(row[2]) if row[2] else None))
+    return rows
+
+
+def _build_lengths(subreader, field: str) -> list[int]:
+    return [subreader.doc_field_length(n, field, 0) or 0 for n in range(subreader.doc_count_all())]
+
+
+def _build_terms(subreader, field: str) -> tuple[list[str], list[str]]:
+    forward = sorted(t.decode("utf-8") for t in subreader.lexicon(field))
+    return forward, sorted(t[::-1] for t in forward)
+
+
+def _load(raw: bytes):
+    """`marshal.loads` with the cyclic collector paused: the many tuples it makes would otherwise
+    set off full collections over a freshly started worker's heap (ten times the load itself)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return marshal.loads(raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def write_segment_caches(index_folder: Path, searcher) -> int:
+    """Writes the cache file of every segment of `searcher` that has none and removes those of
+    segments no longer in the index; returns how many it wrote. Run by the follower after a commit."""
+    folder = Path(index_folder) / CACHE_FOLDER
+    folder.mkdir(exist_ok=True)
+    keep, written = set(), 0
+    for _, subreader in segment_readers(searcher.reader()):
+        name = f"{_segment_key(subreader)}.marshal"
+        keep.add(name)
+        if (folder / name).exists():
+            continue
+        data = {"format": CACHE_FORMAT, "docs": subreader.doc_count_all(), "facets": _build_facets(subreader),
+                "lengths": {field: _build_lengths(subreader, field) for field in _scorable(subreader)},
+                "terms": {field: _build_terms(subreader, field) for field in TERM_FIELDS
+                          if field in subreader.schema}}
+        temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}"
+        with open(temporary, "wb") as out:
+            marshal.dump(data, out)
+        os.replace(temporary, folder / name)
+        written += 1
+    for path in folder.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+    return written
+
+
 class SegmentCaches:
     def __init__(self):
         self._lock = threading.Lock()
@@ -41,6 +131,23 @@ class SegmentCaches:
         self._terms: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         self._joined: dict[tuple, list] = {}
         self._populations: OrderedDict = OrderedDict()
+        self._stored: dict[str, dict] = {}
+
+    def _from_disk(self, subreader, key: str) -> dict:
+        """The segment's cache file, loaded once; {} when there is none that fits the segment."""
+        found = self._stored.get(key)
+        if found is not None:
+            return found
+        folder = _cache_folder(subreader)
+        try:
+            found = _load((folder / f"{key}.marshal").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        if not isinstance(found, dict) or found.get("format") != CACHE_FORMAT \
+                or found.get("docs") != subreader.doc_count_all():
+            return {}
+        with self._lock:
+            return self._remember(self._stored, key, found)
 
     def _remember(self, store: dict, key, value):
         if len(store) > _MAX_SEGMENTS:
@@ -68,12 +175,9 @@ class SegmentCaches:
         cached = self._facets.get(key)
         if cached is not None:
             return cached
-        rows = []
-        for docnum in range(subreader.doc_count_all()):
-            fields = subreader.stored_fields(docnum)
-            row = fields.get("facets")
-            rows.append(row if row is None else (fields.get("status"), tuple(row[0]), tuple(map(tuple, row[1])),
-                                                 fields.get("updated") or "", tuple(row[2]) if row[2] else None))
+        rows = self._from_disk(subreader, key).get("facets")
+        if rows is None:
+            rows = _build_facets(subreader)
         with self._lock:
             return self._remember(self._facets, key, rows)
 
@@ -142,7 +246,9 @@ class SegmentCaches:
         key = (segment_key, "lengths", field)
         lengths = self._facets.get(key)
         if lengths is None:
-            lengths = [subreader.doc_field_length(n, field, 0) or 0 for n in range(subreader.doc_count_all())]
+            lengths = self._from_disk(subreader, segment_key).get("lengths", {}).get(field)
+            if lengths is None:
+                lengths = _build_lengths(subreader, field)
             with self._lock:
                 self._remember(self._facets, key, lengths)
         return lengths
@@ -168,10 +274,9 @@ class SegmentCaches:
             key = (_segment_key(subreader), field)
             cached = self._terms.get(key)
             if cached is None:
-                forward = sorted(t.decode("utf-8") for t in subreader.lexicon(field))
-                backward = sorted(t[::-1] for t in forward)
+                cached = self._from_disk(subreader, key[0]).get("terms", {}).get(field) or _build_terms(subreader, field)
                 with self._lock:
-                    cached = self._remember(self._terms, key, (forward, backward))
+                    cached = self._remember(self._terms, key, tuple(cached))
             result.append(cached)
         return result
 
@@ -203,4 +308,4 @@ def _take(ordered: list[str], prefix: str, limit: int, accept) -> list[str]:
     return taken
 
 
-__all__ = ["SegmentCaches", "FACETS"]
+__all__ = ["SegmentCaches", "FACETS", "write_segment_caches"]

@@ -25,6 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 from .bulk import write_fresh
 from .documents import FORMAT, TRACKING_ID, document, schema
 from .integrity import is_transient, verify
+from .segments import write_segment_caches
 
 WRITE_LOCK_TIMEOUT = 30.0
 OPEN_ATTEMPTS = 8
@@ -250,6 +251,17 @@ class SearchIndex:
         for state in states.values():
             add(**document(state))
         add(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)
+
+    def write_caches(self, folder: Path | None = None) -> int:
+        """Writes the per-segment cache files of the newest commit in `folder` (the link's by
+        default), so that a fresh worker's first search reads them instead of every document."""
+        folder = folder or self.folder()
+        try:
+            with self.open(folder).searcher() as searcher:
+                return write_segment_caches(folder, searcher)
+        except OSError as error:  # no room, or the folder went in a rebuild: searches compute them
+            logger.warning("segment caches not written in %s: %s", folder, error)
+            return 0
 
     def write_fresh(self, folder: Path, states: list[dict], position: int, workers: int = 1) -> None:
         """Fills the new, empty index in `folder` (a rebuild) in one commit."""

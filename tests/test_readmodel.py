@@ -51,3 +51,20 @@ def test_writes_answer_with_a_position_that_reads_reflect(world):
     assert [i["slug"] for i in listing["items"]] == [created.json["slug"]]
     assert created.json["slug"].startswith("las-dina-skrivningar-")
     assert listing["position"] >= created.json["position"]
+
+
+def test_each_version_s_text_is_stored_once(world):
+    """The example's row keeps what lists show; each version's content and HTML live only in its
+    version's row, and the current text is read from there."""
+    slug = world.example("maja", title="En gång", body="Första texten kvittrar.")
+    for version, body in ((1, "Andra texten kvittrar."), (2, "Tredje texten kvittrar.")):
+        assert world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": version, "body": body}
+                         ).status_code == 200
+    assert world.api("GET", f"/examples/{slug}", "maja").json["body"] == "Tredje texten kvittrar."
+    assert world.api("GET", f"/examples/{slug}?version=1", "maja").json["body"] == "Första texten kvittrar."
+    db = world.services.pages._db()
+    for word in ("Första", "Andra", "Tredje"):
+        stored = sum(str(value).count(word) for table in ("examples", "example_versions")
+                     for row in db.execute(f"SELECT * FROM {table}") for value in tuple(row))
+        assert stored == 2, (word, stored)  # the content's JSON and its HTML, in one version's row
+    assert world.api("GET", "/examples", "maja").json["items"][0]["organisations"] == [world.falun]
