@@ -166,6 +166,7 @@ class AuditChain:
         before P) and `unchanged_through` the latest given digest that still matches, if any."""
         anchors = parse_digests(digests)
         wanted = {position for position, _ in anchors}
+        self.update()
         kept = dict(self._db().execute("SELECT position, link FROM links").fetchall())
         kept_head = max(kept) if kept else 0
         previous, position, bad = GENESIS, 0, None

@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import templates as templates_package
 
-from .i18n import select_locale
+from .auth import SessionCookies
+from .i18n import install_template_gettext, select_locale
 from .services import Services
 
 csrf = CSRFProtect()
@@ -156,6 +157,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
+    app.session_interface = SessionCookies()
 
     from . import api, calendar, cli, errors, feeds, headers, pages
     app.register_blueprint(api.bp)

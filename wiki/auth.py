@@ -7,6 +7,7 @@ account), so ending a session works in every process and on every node. A cookie
 """
 
 from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from events.errors import NotSignedIn
 from events.passwords import token_hash
@@ -65,3 +66,16 @@ def page_actor() -> Actor:
 
 def current_actor() -> Actor:
     return getattr(g, "actor", ANONYMOUS)
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its serializer made once per secret rather than once
+    per request (every request opens the session, most without a cookie)."""
+
+    _made: tuple = (None, None)
+
+    def get_signing_serializer(self, app):
+        secret = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._made[0] != secret:
+            self._made = (secret, super().get_signing_serializer(app))
+        return self._made[1]

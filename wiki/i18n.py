@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask import current_app, g, has_request_context, request
+from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 
 from events.messages import Message
 
@@ -23,6 +23,29 @@ def select_locale() -> str:
     """The reader's choice from the cookie; Swedish otherwise (never Accept-Language)."""
     code = request.cookies.get(COOKIE) if has_request_context() else None
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _translations():
+    """This request's catalogue, found once per locale (a page asks for it some thirty times;
+    `force_locale`, as the mail uses, changes the locale and so the catalogue)."""
+    babel = g.get("_flask_babel")
+    locale = getattr(babel, "babel_locale", None)
+    kept = g.get("_page_translations")
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    g._page_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Jinja's `_`, `gettext` and `ngettext` through `_translations` (after Flask-Babel's init)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 def current_language() -> str:

@@ -71,7 +71,7 @@ class Services:
         chain = AuditChain(str(Path(data_dir) / "audit.sqlite"), wiki.recorder)
         tree = AuditTree(str(Path(data_dir) / "audit-tree"), wiki.recorder, audit["origin"], signing_key,
                          int(audit.get("every") or 1000))
-        background.chores.append(tree.update)
+        background.chores += [tree.update, chain.update]
         throttle = SignInThrottle(failures)
         searcher = Searcher(index, attachment_text=wiki.attachment_plain_text)
         return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=chain, audit_tree=tree,
@@ -79,11 +79,9 @@ class Services:
                    waits=WaitSlots(str(Path(data_dir) / "waits")))
 
     def catch_up(self) -> None:
-        """Brings the read model and the audit chain up to the log, asking the log for its head once.
-        The Merkle tree is extended by the follower (and by the audit routes that need it current)."""
-        head = self.wiki.position()
-        self.pages.catch_up(head=head, wait=False)
-        self.audit.update(head=head)
+        """Brings the read model up to the log. The hash chain and the Merkle tree are extended by
+        the follower's chores, and by the audit routes and commands that read them."""
+        self.pages.catch_up(wait=False)
 
     def ensure_ready(self) -> None:
         """Checks once per process that the store's tables exist."""

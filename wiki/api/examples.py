@@ -6,6 +6,7 @@ from events.errors import NotFound, ValidationError
 from events.vocabulary import GOALS, MUNICIPALITIES, STATUSES, VIOLENCE_FORMS
 
 from ..diffs import example_diff
+from ..page_cache import anonymous_json
 from ..services import services
 from . import bp, int_arg, json_body
 from flask import request
@@ -70,6 +71,7 @@ def _readable_row(slug: str):
 
 
 @bp.get("/examples/<slug>")
+@anonymous_json
 def read_example(slug):
     version = int_arg("version")
     example = services().pages.example(g.actor, _readable_row(slug)["slug"], version)

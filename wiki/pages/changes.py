@@ -2,11 +2,13 @@
 
 from flask import g, render_template
 
+from ..page_cache import anonymous_page
 from ..services import services
 from . import bp
 
 
 @bp.get("/")
+@anonymous_page
 def index():
     _, newest = services().pages.list_examples(g.actor, status="published", per_page=8)
     drafts = []

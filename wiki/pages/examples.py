@@ -26,6 +26,7 @@ from ..diffs import example_diff, side_by_side
 from ..review import marked_fields, review_checklist
 from ..i18n import translate
 from ..kept_forms import COOKIE as KEPT_COOKIE, LIFETIME_SECONDS as KEPT_SECONDS, kept_forms
+from ..page_cache import anonymous_page
 from ..services import services
 from . import FIELD_LABELS, bp, remember_write as _remember_write, sign_in_first as _sign_in_first
 from .attachments import attachment_findings, attachment_listing
@@ -67,6 +68,7 @@ def _int_param(name: str) -> int | None:
 
 
 @bp.get("/exempel")
+@anonymous_page
 def examples():
     pages = services().pages
     filters = {}
@@ -100,6 +102,7 @@ def examples():
 
 
 @bp.get("/exempel/<slug>")
+@anonymous_page
 def example(slug):
     version = _int_param("version")
     shown = _readable(slug, version)
