@@ -19,17 +19,12 @@ def docs_in_year(facet_rows: list, year: int) -> set[int]:
 
 def count_facets(facet_rows: list, matched: set[int]) -> dict[str, dict[str, int]]:
     """Counts per facet value over the matched documents; a period counts for each of its years."""
-    counts: Counter = Counter()
-    starts: Counter = Counter()
     this_year = current_year()
-    rows = [facet_rows[d] for d in matched]
-    counts.update(chain.from_iterable(row[2] for row in rows if row is not None))
-    for row in rows:
-        if row is not None and row[4] is not None:
-            start, end = row[4]
-            end = max(end or this_year, start)
-            starts[start] += 1
-            starts[end + 1] -= 1
+    rows = [row for row in map(facet_rows.__getitem__, matched) if row is not None]
+    counts = Counter(chain.from_iterable(row[2] for row in rows))
+    periods = [row[4] for row in rows if row[4] is not None]
+    starts = Counter(start for start, _ in periods)
+    starts.subtract(Counter(max(end or this_year, start) + 1 for start, end in periods))
     facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for (facet, value), count in counts.most_common():
         facets[facet][value] = count

@@ -13,6 +13,7 @@ read it, but never changes anyone's scores or the query rules (`query.py`).
 """
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 
 from whoosh import query as Q
@@ -57,6 +58,7 @@ class Published:
         self.count = len(docs)
         self.frequencies: dict[tuple[str, str], int] = {}
         self.average_lengths: dict[str, float] = {}
+        self.norms: dict[tuple[str, str], list[float]] = {}
 
 
 class Evaluator:
@@ -185,12 +187,37 @@ class Evaluator:
 
     # ---- ranking -------------------------------------------------------------------
 
+    def _norms(self, part: _Part, field: str) -> list[float]:
+        """BM25's length normalisation of each document of a segment, for this population."""
+        published = self.published
+        key = (part.key, field)
+        found = published.norms.get(key)
+        if found is None:
+            average = self.average_length(field) or 1.0
+            base, scale = K1 * (1 - B), K1 * B / average
+            found = [base + scale * n for n in self.caches.segment_lengths(part.reader, part.key, field)]
+            if len(published.norms) > 4 * len(self.parts) + 16:
+                published.norms.clear()
+            published.norms[key] = found
+        return found
+
+    def _by_part(self, candidates: set[int]) -> list[tuple[_Part, set[int]]]:
+        """The candidates of each segment, as its local document numbers (segments are consecutive ranges)."""
+        ordered = sorted(candidates)
+        result, start = [], 0
+        for part in self.parts:
+            end = bisect_left(ordered, part.offset + part.count, start)
+            offset = part.offset
+            result.append((part, {d - offset for d in ordered[start:end]}))
+            start = end
+        return result
+
     def scores(self, node: Q.Query, candidates: set[int]) -> dict[int, float]:
         """BM25 of each candidate, with the published population's statistics."""
         scores = dict.fromkeys(candidates, 0.0)
         total_docs = self.published.count
-        by_part = [(part, {d - part.offset for d in candidates if part.offset <= d < part.offset + part.count})
-                   for part in self.parts]
+        by_part = self._by_part(candidates)
+        saturation = K1 + 1
         for field, text, boost in self._leaves(node, 1.0):
             found = [(part, local, self.caches.postings(part.reader, part.key, field, text))
                      for part, local in by_part if local]
@@ -198,18 +225,14 @@ class Evaluator:
             if not found:
                 continue
             df = self.df(field, text)
-            idf = math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
-            factor = boost * idf
-            average = self.average_length(field) or 1.0
+            factor = boost * math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5)) * saturation
             for part, local, weights in found:
-                lengths = self.caches.segment_lengths(part.reader, part.key, field)
-                small, large = (weights, local) if len(weights) < len(local) else (local, weights)
+                norms = self._norms(part, field)
                 offset = part.offset
-                for doc in small:
-                    if doc in large:
-                        weight = weights[doc]
-                        norm = K1 * (1 - B + B * lengths[doc] / average)
-                        scores[doc + offset] += factor * weight * (K1 + 1) / (weight + norm)
+                docs = weights.keys() & local if len(weights) < len(local) else local & weights.keys()
+                for doc in docs:
+                    weight = weights[doc]
+                    scores[doc + offset] += factor * weight / (weight + norms[doc])
         return scores
 
     def _leaves(self, node, boost: float):

@@ -1,6 +1,9 @@
 """Errors in the contract's shape: JSON for the API (Swedish messages), a readable page in the
 reader's language elsewhere."""
 
+import errno
+import sqlite3
+
 from flask import jsonify, render_template, request
 from eventsourcing.persistence import InterfaceError, InternalError, OperationalError
 from flask_wtf.csrf import CSRFError
@@ -127,9 +130,18 @@ def register(app) -> None:
         return response
 
     @app.errorhandler(InternalError)
-    def on_store_internal_error(error: InternalError):
-        """PostgreSQL's read-only transaction (SQLSTATE 25006) arrives as an InternalError."""
+    @app.errorhandler(sqlite3.OperationalError)
+    def on_store_internal_error(error: Exception):
+        """PostgreSQL's read-only transaction (SQLSTATE 25006) arrives as an InternalError; the
+        data folder's own SQLite files (keys, read model, throttle) raise sqlite3's errors."""
         if _out_of_space(error):
+            return storage_full(error)
+        raise error
+
+    @app.errorhandler(OSError)
+    def on_file_error(error: OSError):
+        """Files written beside the log (uploads, blobs, the index) on a full or read-only disk."""
+        if error.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
             return storage_full(error)
         raise error
 
