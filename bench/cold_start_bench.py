@@ -1,5 +1,5 @@
 """A fresh worker's first search (issue 17, "no cold starts"), with the follower's per-segment
-cache files and without them.
+cache files and without them; and the worker's resident memory after a few more searches.
 
     .venv/bin/python bench/cold_start_bench.py --count 10000 [--rounds 5]
 
@@ -39,6 +39,12 @@ for q in sys.argv[2:]:
         response = client.get("/api/v1/search", query_string={"q": q})
         assert response.status_code == 200, response.get_data(as_text=True)
         times.append((time.perf_counter() - start) * 1000)
+for q in ("stöd", "polisen", "barn", "utbildning", "kommun", "våldsutsatta kvinnor"):
+    client.get("/api/v1/search", query_string={"q": q})
+    client.get("/api/v1/search", query_string={"q": q, "page": 5})
+client.get("/exempel")
+rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS:"))
+times.append(rss / 1024)
 print(json.dumps(times))
 app.extensions["lansgrupp"].close()
 """
@@ -91,7 +97,8 @@ def main() -> None:
             finally:
                 shutil.move(away, caches)
         for case, runs in results.items():
-            print(case)
+            print(f"{case} (worker RSS after 14 searches and a list page: median "
+                  f"{statistics.median(run[-1] for run in runs):.0f} MB)")
             for n, q in enumerate(QUERIES):
                 first = [run[2 * n] for run in runs]
                 second = [run[2 * n + 1] for run in runs]

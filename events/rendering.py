@@ -11,9 +11,11 @@ Links to other sites get `rel="noopener noreferrer nofollow"`.
 """
 
 import re
+import threading
 from html import escape, unescape
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -59,7 +61,7 @@ ALLOWED_ATTRIBUTES = {
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    links: list[str]
+    links: tuple[str, ...]
 
 
 class _WikiLinkProcessor(InlineProcessor):
@@ -107,19 +109,40 @@ class _WikiLinkExtension(Extension):
         md.inlinePatterns.register(_WikiLinkProcessor(WIKILINK_PATTERN, md, self.links), "lansgrupp_wikilink", 75)
 
 
+_converters = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, list[str]]:
+    """This thread's Markdown converter and the list its wiki-link pattern fills (made once: making
+    one costs more than converting a page)."""
+    made = getattr(_converters, "made", None)
+    if made is None:
+        links: list[str] = []
+        converter = markdown.Markdown(
+            extensions=[
+                TableExtension(use_align_attribute=True),
+                "fenced_code",
+                "sane_lists",
+                TocExtension(permalink=False, slugify=lambda value, separator: slugify(value, fallback="rubrik")),
+                _WikiLinkExtension(links),
+            ],
+            output_format="html",
+        )
+        made = _converters.made = (converter, links)
+    return made
+
+
+@lru_cache(maxsize=256)
 def render_markdown(source: str) -> Rendered:
-    links: list[str] = []
-    html = markdown.markdown(
-        source,
-        extensions=[
-            TableExtension(use_align_attribute=True),
-            "fenced_code",
-            "sane_lists",
-            TocExtension(permalink=False, slugify=lambda value, separator: slugify(value, fallback="rubrik")),
-            _WikiLinkExtension(links),
-        ],
-        output_format="html",
-    )
+    """Sanitised HTML and the `[[slug]]` targets of a Markdown text; the same text is rendered once
+    (an edit of other fields, publishing, a rebuild of an example with many versions)."""
+    converter, links = _converter()
+    links.clear()
+    try:
+        html = converter.convert(source)
+    finally:
+        converter.reset()
+    links = tuple(links)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

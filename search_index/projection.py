@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from .store import IndexUnavailable, SearchIndex
@@ -247,6 +248,11 @@ class IndexFollower:
         self.catch_up(folder)
 
 
+COMMIT_GAP = 0.05  # seconds at least between two commits of the follower thread: under a stream of
+# writes each commit takes all that came in meanwhile; a single write after a quiet spell is
+# committed at once
+
+
 class FollowerLock:
     """One follower per data folder: an exclusive, non-blocking flock on a file."""
 
@@ -305,13 +311,18 @@ class BackgroundFollower:
         return True
 
     def _run(self) -> None:
-        failures = 0
+        failures, last_commit = 0, 0.0
         while not self.stopping.is_set():
             try:
                 run_chores(self.chores, self.log)
-                if self.follower.behind() and self.follower.advance():
-                    failures = 0
-                    continue
+                if self.follower.behind():
+                    gap = COMMIT_GAP - (time.monotonic() - last_commit)
+                    if gap > 0 and self.stopping.wait(gap):  # gather what arrives meanwhile into one commit
+                        break
+                    if self.follower.advance():
+                        last_commit = time.monotonic()
+                        failures = 0
+                        continue
             except Exception as error:  # noqa: BLE001 - keep following; log and back off
                 failures += 1
                 if self.log:
