@@ -27,7 +27,7 @@ from whoosh.reading import TermNotFound
 from .documents import FACETS
 
 _MAX_SEGMENTS = 256
-_MAX_CACHED_POSTINGS = 4_000_000
+_MAX_CACHED_POSTINGS = 1_000_000
 _MAX_POPULATIONS = 4
 CACHE_FOLDER = "segment-caches"
 CACHE_FORMAT = 1
