@@ -29,7 +29,7 @@ from .subscription_view import (SUBSCRIPTION_ACCOUNT_TABLES, SUBSCRIPTION_ACTOR_
                                 SUBSCRIPTION_TABLES, SubscriptionView)
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 logger = logging.getLogger(__name__)
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS examples (
     updated_by TEXT NOT NULL, published_at TEXT, created_org TEXT, updated_org TEXT);
 CREATE INDEX IF NOT EXISTS examples_updated ON examples (updated_at DESC, slug);
 CREATE INDEX IF NOT EXISTS examples_status_updated ON examples (status, updated_at DESC, slug);
+CREATE TABLE IF NOT EXISTS example_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS example_terms (
     example_id TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS example_terms_lookup ON example_terms (facet, value, example_id);
@@ -81,7 +82,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
 """
 
-TABLES = ("examples", "example_terms", "example_versions", "example_history", "example_aliases", "links",
+TABLES = ("examples", "example_counts", "example_terms", "example_versions", "example_history", "example_aliases", "links",
           "organisations", "organisation_history", "accounts", "tokens", "sessions", *REGISTER_TABLES,
           *MEETING_TABLES, *SUBSCRIPTION_TABLES, *ATTACHMENT_TABLES)
 
@@ -283,6 +284,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             "INSERT INTO examples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
             (str(e.originator_id), e.slug, content["title"], content.get("summary") or "", "draft", 1,
              _card(content), 1, at, by, at, by, organisation, organisation))
+        self._counted(db, "draft", 1)
         self._index_example(db, str(e.originator_id), content, rendered.links)
         self._version(db, str(e.originator_id), 1, content if text else None, rendered.html, at, by, False,
                       organisation)
@@ -371,9 +373,19 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
     def _on_LearningExample_Returned(self, db, e, position):
         self._status_changed(db, e, position, "draft", change="returned", comment=e.comment, public=False)
 
+    @staticmethod
+    def _counted(db, status: str, change: int) -> None:
+        """Kept counts of examples per status, so a list's total costs the same at any size."""
+        db.execute("INSERT INTO example_counts VALUES (?, ?) ON CONFLICT (status) DO UPDATE SET n = n + excluded.n",
+                   (status, change))
+
     def _status_changed(self, db, e, position, status, *, change=None, comment="", public=True):
         example_id = str(e.originator_id)
         at = iso(e.timestamp)
+        old = db.execute("SELECT status FROM examples WHERE id=?", (example_id,)).fetchone()[0]
+        if old != status:
+            self._counted(db, old, -1)
+            self._counted(db, status, 1)
         db.execute(
             "UPDATE examples SET status=?, updated_at=?, updated_by=?, updated_org=?, "
             "published_at=CASE WHEN ?='published' AND published_at IS NULL THEN ? ELSE published_at END "
@@ -513,7 +525,9 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         return row[0] if row else None
 
     def list_examples(self, actor: Actor, *, status=None, filters: dict | None = None,
-                      page: int = 1, per_page: int = 20) -> tuple[int, list[dict]]:
+                      page: int = 1, per_page: int = 20, total: bool = True) -> tuple[int | None, list[dict]]:
+        """A page of the examples the reader may see, newest first, and how many there are in all
+        (None when `total` is False: the start page and an organisation's page show no total)."""
         where, params = self._visibility(actor)
         clauses = [where]
         if status:
@@ -524,11 +538,33 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             params += [facet, value]
         sql_where = " AND ".join(clauses)
         db = self._db()
-        total = db.execute(f"SELECT count(*) FROM examples e WHERE {sql_where}", params).fetchone()[0]
+        if total:
+            total = self._kept_total(db, actor, status) if not filters else None
+            if total is None:
+                total = db.execute(f"SELECT count(*) FROM examples e WHERE {sql_where}", params).fetchone()[0]
+        else:
+            total = None
         rows = db.execute(
             f"SELECT * FROM examples e WHERE {sql_where} ORDER BY e.updated_at DESC, e.slug LIMIT ? OFFSET ?",
             params + [per_page, (page - 1) * per_page]).fetchall()
         return total, [self._summary(actor, row) for row in rows]
+
+    @staticmethod
+    def _kept_total(db, actor: Actor, status: str | None) -> int | None:
+        """How many examples of `status` (any, if None) the reader sees, from the kept counts: the
+        published ones, every one for those who read everything, and for a member also the
+        unpublished ones of their organisation (counted from its terms)."""
+        counts = dict(db.execute("SELECT status, n FROM example_counts").fetchall())
+        if actor.reads_everything:
+            return counts.get(status, 0) if status else sum(counts.values())
+        published = counts.get("published", 0) if status in (None, "published") else 0
+        if actor.role != "member" or not actor.organisation or status == "published":
+            return published
+        own = db.execute(
+            "SELECT count(*) FROM example_terms t JOIN examples e ON e.id=t.example_id WHERE t.facet='organisation' "
+            "AND t.value=? AND e.status<>'published'" + (" AND e.status=?" if status else ""),
+            [actor.organisation] + ([status] if status else [])).fetchone()[0]
+        return published + own
 
     def _summary(self, actor: Actor, row: sqlite3.Row) -> dict:
         content = json.loads(row["card"])

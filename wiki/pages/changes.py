@@ -10,10 +10,10 @@ from . import bp
 @bp.get("/")
 @anonymous_page
 def index():
-    _, newest = services().pages.list_examples(g.actor, status="published", per_page=8)
+    _, newest = services().pages.list_examples(g.actor, status="published", per_page=8, total=False)
     drafts = []
     if g.actor.writes:
-        _, drafts = services().pages.list_examples(g.actor, status="draft", per_page=8)
+        _, drafts = services().pages.list_examples(g.actor, status="draft", per_page=8, total=False)
     return render_template("index.html", newest=newest, drafts=drafts)
 
 

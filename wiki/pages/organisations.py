@@ -20,7 +20,7 @@ def organisation(slug):
     found = pages.organisation(slug)
     if found is None:
         abort(404)
-    _, examples = pages.list_examples(g.actor, filters={"organisation": slug}, per_page=50)
+    _, examples = pages.list_examples(g.actor, filters={"organisation": slug}, per_page=50, total=False)
     terms, roster = [], None
     if g.actor.signed_in:
         terms = pages.organisation_terms(slug)
