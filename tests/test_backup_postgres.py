@@ -62,24 +62,14 @@ def test_pg_dump_and_restore_answer_the_same(world, tmp_path):
     assert world.api("POST", f"/membership-requests/{request}/approve", "eva").status_code == 200
     person = world.api("GET", f"/membership-requests/{request}", "eva").get_json()["changes"][0]["person_id"]
 
-    store = world.app.config["EVENT_STORE"]
-    base, _, schema = store.partition("?schema=")
-    url = urlparse(base)
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    connect = ["-h", url.hostname, "-p", str(url.port), "-U", url.username]
-    dump = tmp_path / "wiki.dump"
-    subprocess.run([_tool("pg_dump"), *connect, "-Fc", "-n", schema, "-f", str(dump), url.path.strip("/")],
-                   check=True, env=env, timeout=120)
+    dump = _pg_dump(world.app.config["EVENT_STORE"], tmp_path / "wiki.dump")
     before = _answers(world.app, [slug])
     assert world.api("POST", f"/people/{person}/erase", "adam").status_code == 200  # after the dump
 
-    database = "restore_" + secrets.token_hex(4)
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {database}")
-    restored = None
+    restored, database = None, None
     try:
-        subprocess.run([_tool("pg_restore"), *connect, "-d", database, str(dump)], check=True, env=env, timeout=120)
-        restored_store = f"{url.scheme}://{url.netloc}/{database}?schema={schema}"
+        restored_store = _pg_restore(world.app.config["EVENT_STORE"], dump)
+        database = urlparse(restored_store).path.strip("/")
         restored = make_app({"DATA_DIR": str(tmp_path / "node"), "TESTING": True, "EVENT_STORE": restored_store,
                              "INDEX_FOLLOWER": "none"})
         ledger = Path(world.app.config["DATA_DIR"]) / "erased-keys.log"
@@ -99,23 +89,35 @@ def test_pg_dump_and_restore_answer_the_same(world, tmp_path):
     finally:
         if restored is not None:
             restored.extensions["lansgrupp"].close()
-        with psycopg.connect(base, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        if database:
+            with psycopg.connect(POSTGRES, autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def _dump_and_restore(store: str, tmp_path: Path) -> str:
-    """`pg_dump` of the store's schema restored into a new database; the restored store's URL."""
+def _pg(store: str) -> tuple[str, str, list[str], dict]:
+    """The store's server URL, schema, connection flags and environment for the PostgreSQL tools."""
     base, _, schema = store.partition("?schema=")
     url = urlparse(base)
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    connect = ["-h", url.hostname, "-p", str(url.port), "-U", url.username]
-    dump = tmp_path / "drill.dump"
-    subprocess.run([_tool("pg_dump"), *connect, "-Fc", "-n", schema, "-f", str(dump), url.path.strip("/")],
+    return base, schema, ["-h", url.hostname, "-p", str(url.port), "-U", url.username], {
+        **os.environ, "PGPASSWORD": url.password or ""}
+
+
+def _pg_dump(store: str, dump: Path) -> Path:
+    """`pg_dump -Fc` of the store's schema, as README "Drift" tells an operator."""
+    base, schema, connect, env = _pg(store)
+    subprocess.run([_tool("pg_dump"), *connect, "-Fc", "-n", schema, "-f", str(dump), urlparse(base).path.strip("/")],
                    check=True, env=env, timeout=300)
-    database = "drill_" + secrets.token_hex(4)
+    return dump
+
+
+def _pg_restore(store: str, dump: Path) -> str:
+    """`pg_restore` of a dump into a new database; the restored store's URL."""
+    base, schema, connect, env = _pg(store)
+    database = "restore_" + secrets.token_hex(4)
     with psycopg.connect(base, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {database}")
     subprocess.run([_tool("pg_restore"), *connect, "-d", database, str(dump)], check=True, env=env, timeout=300)
+    url = urlparse(base)
     return f"{url.scheme}://{url.netloc}/{database}?schema={schema}"
 
 
@@ -150,7 +152,8 @@ def test_the_restore_drill_on_postgresql(tmp_path):
         try:
             while len(written) < 3 and thread.is_alive():
                 threading.Event().wait(0.01)
-            restored_store = _dump_and_restore(app.config["EVENT_STORE"], tmp_path)
+            restored_store = _pg_restore(app.config["EVENT_STORE"],
+                                         _pg_dump(app.config["EVENT_STORE"], tmp_path / "drill.dump"))
             database = urlparse(restored_store).path.strip("/")
         finally:
             stop.set()

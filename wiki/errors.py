@@ -98,36 +98,31 @@ def register(app) -> None:
         response.headers["Retry-After"] = str(error.retry_after)
         return response
 
+    def unavailable(code: str, api_message: str, page_message: str, retry_after: int):
+        """503 with Retry-After: the contract's JSON for the API, a readable page elsewhere."""
+        if is_api():
+            response = error_json(503, code, api_message)
+        else:
+            response = app.make_response((error_page(503, page_message), 503))
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
     @app.errorhandler(Behind)
     def on_behind(error: Behind):
-        if is_api():
-            response = error_json(503, "behind", "Projektionerna har inte hunnit ikapp; försök igen.")
-        else:
-            response = app.make_response((error_page(503, N_("Sidan har inte hunnit uppdateras; försök igen.")), 503))
-        response.headers["Retry-After"] = "1"
-        return response
+        return unavailable("behind", "Projektionerna har inte hunnit ikapp; försök igen.",
+                           N_("Sidan har inte hunnit uppdateras; försök igen."), 1)
 
     @app.errorhandler(StoreNotReady)
     def on_store_not_ready(error: StoreNotReady):
         app.logger.error("%s", error)
         message = N_("Händelselagret saknar tabeller: kör flask --app wiki db init.")
-        if is_api():
-            response = error_json(503, "not_ready", message)
-        else:
-            response = app.make_response((error_page(503, message), 503))
-        response.headers["Retry-After"] = "5"
-        return response
+        return unavailable("not_ready", message, message, 5)
 
     def storage_full(error: Exception):
         app.logger.error("event store cannot write: %s", error)
         message = N_("Lagringen är full eller skrivskyddad: ändringen sparades inte. Försök igen när driften "
                      "har frigjort utrymme.")
-        if is_api():
-            response = error_json(503, "storage_full", message)
-        else:
-            response = app.make_response((error_page(503, message), 503))
-        response.headers["Retry-After"] = "60"
-        return response
+        return unavailable("storage_full", message, message, 60)
 
     @app.errorhandler(InternalError)
     @app.errorhandler(sqlite3.OperationalError)
@@ -151,12 +146,8 @@ def register(app) -> None:
         if _out_of_space(error):
             return storage_full(error)
         app.logger.warning("event store busy: %s", error)
-        if is_api():
-            response = error_json(503, "unavailable", "Händelseloggen är upptagen; försök igen.")
-        else:
-            response = app.make_response((error_page(503, N_("Tjänsten är upptagen; försök igen.")), 503))
-        response.headers["Retry-After"] = "1"
-        return response
+        return unavailable("unavailable", "Händelseloggen är upptagen; försök igen.",
+                           N_("Tjänsten är upptagen; försök igen."), 1)
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(error: CSRFError):
