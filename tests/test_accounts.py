@@ -8,6 +8,7 @@ import pytest
 
 import events.passwords
 from events.accounts import Account
+from data_scan import data_files
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "ett-helt-nytt-losenord"
@@ -379,13 +380,7 @@ def test_tokens_and_passwords_are_never_stored_in_the_clear(world):
     assert world.client.delete("/api/v1/tokens/current", headers=bearer(revoked)).status_code == 204
     assert world.client.get("/api/v1/roster", headers=bearer(tokens[0])).status_code == 200
     world.services.wait_for_index(world.wiki.position())   # let the search index settle too
-    contents = {}
-    for path in Path(world.app.config["DATA_DIR"]).rglob("*"):
-        try:
-            if path.is_file():
-                contents[path] = path.read_bytes()
-        except FileNotFoundError:   # a temporary file the index or SQLite removed meanwhile
-            continue
+    contents = dict(data_files(Path(world.app.config["DATA_DIR"])))
     assert any("sqlite" in p.name or p.name.endswith(".db") for p in contents), [p.name for p in contents]
     secrets = [t.encode() for t in tokens + [revoked]] + [PASSWORD.encode()]
     for path, data in contents.items():

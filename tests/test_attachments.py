@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import file_samples as samples
+from data_scan import data_files
 from stores import POSTGRES
 
 
@@ -167,14 +168,7 @@ def test_removal_keeps_older_versions_listing(world, draft):
 
 
 def _scan(folder: Path, needles: list[bytes]) -> list[str]:
-    found = []
-    for path in folder.rglob("*"):
-        try:
-            data = path.read_bytes() if path.is_file() else b""
-        except FileNotFoundError:  # removed meanwhile (a merged index segment): holds nothing
-            continue
-        found += [f"{path}: {needle!r}" for needle in needles if needle in data]
-    return found
+    return [f"{path}: {needle!r}" for path, data in data_files(folder) for needle in needles if needle in data]
 
 
 def test_destroy_removes_bytes_text_and_name(world, draft, app):

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from events.membership import MembershipRequest
+from data_scan import data_files
 from stores import make_app
 from tests.test_pages import sign_in
 
@@ -56,14 +57,8 @@ def everything_readable(world, person_id: str) -> str:
 
 
 def files_holding(data_dir: Path, needles: list[bytes]) -> list[tuple[str, bytes]]:
-    found = []
-    for path in sorted(data_dir.rglob("*")):
-        try:
-            content = path.read_bytes() if path.is_file() else b""
-        except FileNotFoundError:  # removed meanwhile (the index follower merged its segment): holds nothing
-            continue
-        found += [(str(path.relative_to(data_dir)), needle) for needle in needles if needle in content]
-    return found
+    return [(str(path.relative_to(data_dir)), needle) for path, content in data_files(data_dir)
+            for needle in needles if needle in content]
 
 
 def needles_for(key: bytes) -> list[bytes]:
