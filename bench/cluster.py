@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,6 +35,20 @@ def flask_command(data_dir: str, event_store: str, *args: str, stdin: str | None
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)}: {result.stderr[-2000:]}")
     return result.stdout
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Until `url` answers (a server just started); RuntimeError if its process ends or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
 
 
 class Node:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cluster import flask_command  # noqa: E402
 from bench.corpus import write_jsonl  # noqa: E402
 
 QUERIES = ("våld", "samverkan kvinnojour")
@@ -51,8 +52,7 @@ app.extensions["lansgrupp"].close()
 
 
 def build(data: Path, count: int, folder: Path) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wiki", "demo", "load"], check=True,
-                   env={"WIKI_DATA_DIR": str(data), "PATH": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    flask_command(str(data), "sqlite", "demo", "load")
     path = folder / "exempel.jsonl"
     write_jsonl(str(path), count)
     from events.example_import import ExampleImporter, check_lines

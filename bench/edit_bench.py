@@ -14,9 +14,7 @@ process are given, and the ratio of edits per second (ours over raw).
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cluster import flask_command  # noqa: E402
 from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.domain import Aggregate, event  # noqa: E402
 
@@ -72,8 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wiki", "demo", "load"], check=True, cwd=ROOT,
-                       env={**os.environ, "WIKI_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL)
+        flask_command(str(data), "sqlite", "demo", "load")
         raw_folder = Path(folder) / "raw"
         raw_folder.mkdir()
         notes = Notes(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",

@@ -12,7 +12,6 @@ the search index's rebuild, which is what the command runs after 1,000 examples 
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cluster import flask_command  # noqa: E402
 from bench.corpus import write_jsonl  # noqa: E402
 
 
@@ -39,9 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wiki", "demo", "load"], check=True,
-                       env={"WIKI_DATA_DIR": str(data), "PATH": ""}, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        flask_command(str(data), "sqlite", "demo", "load")
         path = Path(folder) / "exempel.jsonl"
         write_jsonl(str(path), args.count)
         print(f"{args.count} examples, {path.stat().st_size / 1e6:.1f} MB of JSON Lines")

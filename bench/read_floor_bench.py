@@ -15,21 +15,18 @@ reader's are built each time, so that case shows the cost without the cache.
 """
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cluster import Node, free_port  # noqa: E402
+from bench.cluster import Node, flask_command, free_port, wait_for  # noqa: E402
 
 FLOOR = ROOT.parent / "shared" / "bench" / "floor"
 
@@ -51,13 +48,8 @@ def start_floor(workers: int) -> tuple[subprocess.Popen, str]:
                                 "-b", f"127.0.0.1:{port}", "--chdir", str(FLOOR), "app:app"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/page", timeout=1).read()
-            return process, base
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("the floor did not answer")
+    wait_for(base + "/page", process)
+    return process, base
 
 
 def main() -> None:
@@ -70,8 +62,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wiki", "demo", "load"], check=True, cwd=ROOT,
-                       env={**os.environ, "WIKI_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL)
+        flask_command(str(data), "sqlite", "demo", "load")
         node = Node(str(data), "sqlite", workers=args.workers).start()
         floor, floor_base = start_floor(args.workers)
         try:

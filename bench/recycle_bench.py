@@ -15,15 +15,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cluster import free_port  # noqa: E402
+from bench.cluster import free_port, wait_for  # noqa: E402
 
 QUERIES = ["våld", "samverkan", "stöd", "polisen", "barn", "utbildning", "kommun", "våldsutsatta kvinnor",
            "skolan", "hedersrelaterat våld", "socialtjänsten", "riskbedömning"]
@@ -38,13 +36,8 @@ def serve(data: str, max_requests: int):
          "--max-requests-jitter", str(max_requests // 10), "wiki:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer")
+    wait_for(base + "/api/v1/health", process)
+    return process, base
 
 
 def load(base: str, seconds: int) -> dict[str, float]:

@@ -29,7 +29,7 @@ from .subscription_view import (SUBSCRIPTION_ACCOUNT_TABLES, SUBSCRIPTION_ACTOR_
                                 SUBSCRIPTION_TABLES, SubscriptionView)
 from .rendering import mark_missing_links, render_markdown
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 logger = logging.getLogger(__name__)
 BATCH = 500
 GROUP_AUTHOR = "Länsgruppen"  # anonymous readers' name for an account of no organisation
@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS organisation_history (
     change TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY, username TEXT UNIQUE, role TEXT NOT NULL, organisation TEXT,
-    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, erased INTEGER NOT NULL DEFAULT 0);
+    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0);
@@ -434,7 +434,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
 
     def _on_Account_Created(self, db, e, position):
         """The name opened from the event (None when the account's key is destroyed)."""
-        db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?,0)",
+        db.execute("INSERT INTO accounts VALUES (?,?,?,?,0,?)",
                    (str(e.originator_id), self.app.open_account_name(e.username), e.role, e.organisation,
                     iso(e.timestamp)))
 
@@ -744,9 +744,9 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
                  **json.loads(r["data"])} for r in rows]
 
     def accounts(self) -> list[dict]:
-        """Every account, erased ones (no name) last."""
+        """Every account, erased ones (no name left: `erased`) last."""
         return [dict(r) for r in self._db().execute(
-            "SELECT * FROM accounts ORDER BY username IS NULL, username, created_at").fetchall()]
+            "SELECT *, username IS NULL AS erased FROM accounts ORDER BY username IS NULL, username, created_at")]
 
     def account(self, username: str) -> dict | None:
         row = self._db().execute("SELECT * FROM accounts WHERE username=?", (username,)).fetchone()

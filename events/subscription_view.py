@@ -15,7 +15,7 @@ CREATE INDEX IF NOT EXISTS subscriptions_kind ON subscriptions (kind, frequency)
 CREATE INDEX IF NOT EXISTS subscriptions_example ON subscriptions (example_id);
 CREATE TABLE IF NOT EXISTS mail_settings (
     username TEXT PRIMARY KEY, has_email INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT 'sv',
-    newsletter INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0);
+    newsletter INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS calendar_feeds (feed_hash TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL);
 CREATE TABLE IF NOT EXISTS newsletters (
     number INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, introduction TEXT NOT NULL, examples TEXT NOT NULL,
@@ -77,7 +77,7 @@ class SubscriptionView:
         username = self._username(db, e)
         if username is not None:
             self._erase_actor(db, username)
-        db.execute("UPDATE accounts SET username=NULL, erased=1 WHERE id=?", (str(e.originator_id),))
+        db.execute("UPDATE accounts SET username=NULL WHERE id=?", (str(e.originator_id),))
         self.purge_pending = True  # the write-ahead log still holds the old rows
 
     def _on_Newsletter_Issued(self, db, e, position):
@@ -124,9 +124,8 @@ class SubscriptionView:
     def mail_settings(self, username: str) -> dict:
         row = self._db().execute("SELECT * FROM mail_settings WHERE username=?", (username,)).fetchone()
         if row is None:
-            return {"has_email": False, "language": "sv", "newsletter": False, "erased": False}
-        return {"has_email": bool(row["has_email"]), "language": row["language"],
-                "newsletter": bool(row["newsletter"]), "erased": bool(row["erased"])}
+            return {"has_email": False, "language": "sv", "newsletter": False}
+        return {"has_email": bool(row["has_email"]), "language": row["language"], "newsletter": bool(row["newsletter"])}
 
     def calendar_account(self, feed_hash: str) -> dict | None:
         """The enabled account whose current calendar address has this hash."""

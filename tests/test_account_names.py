@@ -125,7 +125,7 @@ def test_an_erased_account_reads_raderat_konto_and_every_proof_still_verifies(ve
     assert created[0]["data"]["username"] is None and created[0]["data"]["username_erased"] is True
     assert created[-1]["type"] == "Account.Erased" and created[-1]["actor"] == "adam"
     listed = {a["id"]: a for a in world.services.pages.accounts()}
-    assert listed[account_id]["username"] is None and listed[account_id]["erased"] == 1
+    assert listed[account_id]["username"] is None and listed[account_id]["erased"]
     accounts_page = world.browser("adam").get("/konton")
     assert accounts_page.status_code == 200 and "raderat konto" in accounts_page.get_data(as_text=True)
 

@@ -127,9 +127,7 @@ def test_the_restore_drill_on_postgresql(tmp_path):
     keeps writing, `pg_restore` into another database, a fresh node; every example, its history,
     the roster on 20 dates, 20 searches and `audit verify` answer the same, and a person erased
     after the dump is erased again from the ledger."""
-    import threading
-
-    from test_backup_restore import answers, demo_world
+    from test_backup_restore import answers, compared, demo_world, writing
 
     app = make_app({"DATA_DIR": str(tmp_path / "original"), "TESTING": True, "INDEX_FOLLOWER": "none",
                     "NOTIFIER": "off"})
@@ -138,34 +136,15 @@ def test_the_restore_drill_on_postgresql(tmp_path):
     try:
         assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
         world = demo_world(app)
-        stop, written = threading.Event(), []
-
-        def writer():
-            n = 0
-            while not stop.is_set():
-                n += 1
-                written.append(world.api("POST", "/examples", "eva.strand", json={
-                    "title": f"Skrivet under kopieringen {n}", "organisations": ["falu-kommun"]}).status_code)
-
-        thread = threading.Thread(target=writer)
-        thread.start()
-        try:
-            while len(written) < 3 and thread.is_alive():
-                threading.Event().wait(0.01)
+        with writing(world):
             restored_store = _pg_restore(app.config["EVENT_STORE"],
                                          _pg_dump(app.config["EVENT_STORE"], tmp_path / "drill.dump"))
             database = urlparse(restored_store).path.strip("/")
-        finally:
-            stop.set()
-            thread.join(30)
-        assert len(written) >= 3 and set(written) == {201}
 
         services = app.extensions["lansgrupp"]
         services.catch_up()
         pages = services.pages
-        slugs = [row["slug"] for row in pages._db().execute(
-            "SELECT slug FROM examples WHERE title NOT LIKE 'Skrivet under kopieringen%'").fetchall()]
-        dates = [f"{year}-{month:02d}-15" for year in range(2016, 2026) for month in (3, 9)]
+        slugs, dates = compared(pages)
         before = answers(app, slugs, dates)
         person = pages._db().execute("SELECT id FROM people WHERE name!='raderad person' LIMIT 1").fetchone()[0]
         assert world.api("POST", f"/people/{person}/erase", "admin").status_code == 200

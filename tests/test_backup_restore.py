@@ -5,6 +5,7 @@ backup stays erased after the restore."""
 
 import json
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,38 @@ def answers(app, slugs: list[str], dates: list[str]) -> dict:
     return result
 
 
+@contextmanager
+def writing(world: World):
+    """A coordinator creating examples one after another, from three written on, until the block
+    ends; yields the statuses of the writes (every one must be a 201)."""
+    stop, written = threading.Event(), []
+
+    def writer():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            written.append(world.api("POST", "/examples", "eva.strand", json={
+                "title": f"Skrivet under kopieringen {n}", "organisations": ["falu-kommun"]}).status_code)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 3 and thread.is_alive():
+            threading.Event().wait(0.01)
+        yield written
+    finally:
+        stop.set()
+        thread.join(30)
+    assert len(written) >= 3 and set(written) == {201}
+
+
+def compared(pages) -> tuple[list[str], list[str]]:
+    """The examples that were there before the copy began, and the roster's 20 dates."""
+    slugs = [row["slug"] for row in pages._db().execute(
+        "SELECT slug FROM examples WHERE title NOT LIKE 'Skrivet under kopieringen%'").fetchall()]
+    return slugs, [f"{year}-{month:02d}-15" for year in range(2016, 2026) for month in (3, 9)]
+
+
 def test_backup_while_writing_then_restore_answers_the_same(tmp_path):
     original_dir, restored_dir = tmp_path / "original", tmp_path / "restored"
     app = open_app(original_dir)
@@ -58,37 +91,15 @@ def test_backup_while_writing_then_restore_answers_the_same(tmp_path):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     services = app.extensions["lansgrupp"]
     world = demo_world(app)
-    writer_stop = threading.Event()
-    written = []
-
-    def writer():
-        n = 0
-        while not writer_stop.is_set():
-            n += 1
-            response = world.api("POST", "/examples", "eva.strand", json={
-                "title": f"Skrivet under kopieringen {n}", "organisations": ["falu-kommun"]})
-            written.append(response.status_code)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        while len(written) < 3 and thread.is_alive():
-            threading.Event().wait(0.01)
+    with writing(world):
         result = runner.invoke(args=["backup", str(tmp_path / "backup")])
-        count_at_backup = len(written)
-    finally:
-        writer_stop.set()
-        thread.join(30)
     assert result.exit_code == 0, result.output
-    assert count_at_backup >= 3 and set(written) == {201}
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     position = manifest["position"]
 
     services.catch_up()
     pages = services.pages
-    slugs = [row["slug"] for row in pages._db().execute(
-        "SELECT e.slug FROM examples e WHERE e.title NOT LIKE 'Skrivet under kopieringen%'").fetchall()]
-    dates = [f"{year}-{month:02d}-15" for year in range(2016, 2026) for month in (3, 9)]
+    slugs, dates = compared(pages)
     before = answers(app, slugs, dates)
     # a person erased after the backup must stay erased after the restore
     person = pages._db().execute("SELECT id FROM people WHERE name!='raderad person' LIMIT 1").fetchone()[0]
