@@ -36,6 +36,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def letters_folding_to() -> dict[str, str]:
+    """For each letter, the lower-case letters that fold to it (a -> àáâãäå…), so that a pattern can
+    find folded terms in text as written, without folding the whole text."""
+    sources: dict[str, set[str]] = {}
+    for source, target in _FOLD.items():
+        if isinstance(target, str) and len(target) == 1 and chr(source).lower() == chr(source):
+            sources.setdefault(target, set()).add(chr(source))
+    return {letter: "".join(sorted(found)) for letter, found in sources.items()}
+
+
 @lru_cache(maxsize=300_000)
 def stem(word: str) -> str:
     return _stemmer.stem(word)

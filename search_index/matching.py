@@ -57,6 +57,8 @@ class Published:
         self.docs = docs
         self.count = len(docs)
         self.frequencies: dict[tuple[str, str], int] = {}
+        self.presence: dict[tuple[str, str], bool] = {}
+        self.uncounted: dict[str, int] = {}
         self.average_lengths: dict[str, float] = {}
         self.norms: dict[tuple[str, str], list[float]] = {}
 
@@ -81,9 +83,14 @@ class Evaluator:
 
     def _published_now(self) -> Published:
         docs: set[int] = set()
+        counted = {}
         for part in self.parts:
-            docs |= part.to_global(self.caches.published_docs(part.reader, part.key))
-        return Published(frozenset(docs))
+            local = part.to_global(self.caches.published_docs(part.reader, part.key))
+            counted[part.key] = part.count - len(local)
+            docs |= local
+        published = Published(frozenset(docs))
+        published.uncounted = counted
+        return published
 
     def df(self, field: str, text: str) -> int:
         """How many published examples have the term: the document frequency of every ranking and rule."""
@@ -98,9 +105,34 @@ class Evaluator:
             published.frequencies[key] = found
         return found
 
+    def has_published(self, field: str, text: str) -> bool:
+        """Whether a published example has the term (the query rules' test). A segment whose
+        postings of the term outnumber its documents that are not counted (drafts, meetings,
+        deleted) has one, so postings are read only where that leaves a doubt."""
+        published = self.published
+        key = (field, text)
+        found = published.presence.get(key)
+        if found is None:
+            known = published.frequencies.get(key)
+            found = known > 0 if known is not None else any(self._part_has_published(part, field, text)
+                                                             for part in self.parts)
+            if len(published.presence) > Published.MAX_FREQUENCIES:
+                published.presence.clear()
+            published.presence[key] = found
+        return found
+
+    def _part_has_published(self, part: _Part, field: str, text: str) -> bool:
+        stored = part.reader.doc_frequency(field, text)
+        if not stored:
+            return False
+        if stored > self.published.uncounted[part.key]:
+            return True
+        return not self.caches.global_docs(part.reader, part.key, part.offset, field, text).isdisjoint(
+            self.published.docs)
+
     def in_published(self, field: str) -> Callable[[str], bool]:
         """Whether a term of `field` occurs in a published example (for term lists)."""
-        return lambda text: self.df(field, text) > 0
+        return lambda text: self.has_published(field, text)
 
     def average_length(self, field: str) -> float:
         published = self.published
@@ -143,7 +175,7 @@ class Evaluator:
         published = self.caches.with_prefix(self.searcher, field, prefix, limit=MAX_PREFIX_TERMS,
                                             accept=self.in_published(field))
         drafts_only = [t for t in self.caches.with_prefix(self.searcher, field, prefix, limit=MAX_PREFIX_TERMS)
-                       if not self.df(field, t)]
+                       if not self.has_published(field, t)]
         return published, drafts_only
 
     def docs(self, node: Q.Query) -> set[int]:
@@ -151,7 +183,7 @@ class Evaluator:
             year = str(node.text)
             return docs_in_year(self.caches.doc_facets(self.searcher), int(year)) if year.isdigit() else set()
         if isinstance(node, Q.Term):
-            return set(self.term_docs(node.fieldname, node.text))
+            return self.term_docs(node.fieldname, node.text)  # kept: callers make new sets, never change it
         if isinstance(node, Q.ConstantScoreQuery):
             return self.docs(node.child)
         if isinstance(node, Q.Or):
@@ -163,11 +195,11 @@ class Evaluator:
             children = [c for c in node.subqueries if not isinstance(c, Q.Not)]
             negatives = [c.query for c in node.subqueries if isinstance(c, Q.Not)]
             sets = sorted((self.docs(c) for c in children), key=len) if children else [self.everything()]
-            result = set(sets[0])
-            for other in sets[1:]:
-                result &= other
+            result = sets[0] & sets[1] if len(sets) > 1 else set(sets[0])
+            for other in sets[2:]:
                 if not result:
                     break
+                result &= other
             for negative in negatives:
                 result -= self.docs(negative)
             return result
@@ -213,26 +245,29 @@ class Evaluator:
         return result
 
     def scores(self, node: Q.Query, candidates: set[int]) -> dict[int, float]:
-        """BM25 of each candidate, with the published population's statistics."""
-        scores = dict.fromkeys(candidates, 0.0)
+        """BM25 of each candidate, with the published population's statistics (summed per segment
+        over its local document numbers, then given their global numbers)."""
         total_docs = self.published.count
-        by_part = self._by_part(candidates)
+        by_part = [(part, local, dict.fromkeys(local, 0.0)) for part, local in self._by_part(candidates) if local]
         saturation = K1 + 1
         for field, text, boost in self._leaves(node, 1.0):
-            found = [(part, local, self.caches.postings(part.reader, part.key, field, text))
-                     for part, local in by_part if local]
-            found = [(part, local, weights) for part, local, weights in found if weights]
+            found = [(part, local, part_scores, self.caches.postings(part.reader, part.key, field, text))
+                     for part, local, part_scores in by_part]
+            found = [item for item in found if item[3]]
             if not found:
                 continue
             df = self.df(field, text)
             factor = boost * math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5)) * saturation
-            for part, local, weights in found:
+            for part, local, part_scores, weights in found:
                 norms = self._norms(part, field)
-                offset = part.offset
                 docs = weights.keys() & local if len(weights) < len(local) else local & weights.keys()
                 for doc in docs:
                     weight = weights[doc]
-                    scores[doc + offset] += factor * weight / (weight + norms[doc])
+                    part_scores[doc] += factor * weight / (weight + norms[doc])
+        scores: dict[int, float] = {}
+        for part, _, part_scores in by_part:
+            offset = part.offset
+            scores.update(part_scores if not offset else {doc + offset: s for doc, s in part_scores.items()})
         return scores
 
     def _leaves(self, node, boost: float):

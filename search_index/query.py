@@ -170,7 +170,7 @@ class QueryBuilder:
             self.built.highlight_terms.update(heads)
             if heads:
                 found.append(Q.Or([Q.Term("text", t) for t in heads], boost=COMPOUND_BOOST))
-        if not df("text", term):
+        if not self._published(term):
             split = self._split(term)
             if split is not None:
                 found.append(split)
@@ -178,7 +178,7 @@ class QueryBuilder:
 
     def _published(self, term: str) -> bool:
         """Whether a published example has the term in `text`: the rules below count no drafts."""
-        return self.evaluator.df("text", term) > 0
+        return self.evaluator.has_published("text", term)
 
     def _is_modifier(self, part: str) -> bool:
         candidates = {part} | {part[:-1] for suffix in LINKING if part.endswith(suffix) and len(part) > 3}
@@ -235,7 +235,7 @@ class QueryBuilder:
         options: list[Q.Query] = [Q.Prefix(target, p) for p in sorted({folded, stemmed}) if len(p) >= 2]
         for cut in (1, 2):
             truncated = folded[:-cut]
-            if len(truncated) >= 3 and self.evaluator.df(target, truncated):
+            if len(truncated) >= 3 and self.evaluator.has_published(target, truncated):
                 options.append(Q.Term(target, truncated))
                 self.built.highlight_terms.add(truncated)
         return Q.Or(options) if len(options) > 1 else options[0]

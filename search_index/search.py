@@ -98,7 +98,6 @@ class Searcher:
         built = QueryBuilder(evaluator).build(request.q)
         query = built.query if built.query is not None else (None if request.q.strip() else Q.Every())
         allowed = self._allowed(searcher, request)
-        facet_rows = self.caches.doc_facets(searcher)
 
         try:
             matched = evaluator.docs(query) & allowed if query is not None else set()
@@ -108,17 +107,17 @@ class Searcher:
             query = built.query
             matched = evaluator.docs(query) & allowed if query is not None else set()
         total = len(matched)
-        facets = count_facets(facet_rows, matched)
+        facets = count_facets(self.caches.facet_bits(searcher), matched)
 
         offset = (request.page - 1) * request.per_page
         by_date = request.sort == "updated" or not request.q.strip()
         if by_date:
+            facet_rows = self.caches.doc_facets(searcher)
             ranked = sorted(matched, key=lambda d: (facet_rows[d][3] if facet_rows[d] else "", d), reverse=True)
             page = [(d, None) for d in ranked[offset:offset + request.per_page]]
         else:
             scores = evaluator.scores(query, matched) if matched else {}
-            top = heapq.nsmallest(offset + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
-            page = top[offset:]
+            page = best(scores, offset + request.per_page)[offset:]
         hits = [self._hit(searcher.stored_fields(d), built, score) for d, score in page]
         for hit, (d, _) in zip(hits, page):
             if request.q.strip() and "<mark>" not in hit["snippet"]:
@@ -226,6 +225,15 @@ class Searcher:
         if not surfaces:
             return None
         return min(surfaces, key=lambda w: (edit_distance(w, word), -surfaces[w]))
+
+
+def best(scores: dict[int, float], count: int) -> list[tuple[int, float]]:
+    """The `count` highest scores, ties by document number: the count-th highest score is found
+    without a key function, and only the scores from it up are sorted."""
+    if count <= 0 or not scores:
+        return []
+    lowest = heapq.nlargest(count, scores.values())[-1]
+    return sorted(((d, s) for d, s in scores.items() if s >= lowest), key=lambda item: (-item[1], item[0]))[:count]
 
 
 def edit_distance(a: str, b: str) -> int:

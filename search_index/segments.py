@@ -4,9 +4,9 @@ Whoosh segments never change once written (deletions aside, which do not matter 
 deleted documents never match), so what is computed for a segment stays valid until a
 merge replaces it. A search after a commit pays only for the new small segment.
 
-The follower writes what is slow to compute (facet rows, field lengths, the text field's
-sorted terms) beside each segment it commits (`segment-caches/<segment>.marshal` in the index
-folder, `write_segment_caches`), so a fresh worker loads it instead of reading every stored
+The follower writes what is slow to compute (facet rows and their bitsets, field lengths, the
+text field's sorted terms) beside each segment it commits (`segment-caches/<segment>.v<format>.marshal`
+in the index folder, `write_segment_caches`), so a fresh worker loads it instead of reading every stored
 document in its first search. A cache file that is missing or does not fit its segment is
 passed over, and the value is computed as before.
 """
@@ -20,18 +20,23 @@ import uuid
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
 from .documents import FACETS
+from .facets import FacetBits, segment_bits
 
 _MAX_SEGMENTS = 256
+_MAX_SECTIONS = 16 * _MAX_SEGMENTS
+_MISSING = object()
 _MAX_CACHED_POSTINGS = 1_000_000
 _MAX_POPULATIONS = 4
 CACHE_FOLDER = "segment-caches"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 TERM_FIELDS = ("text",)  # the fields whose sorted terms are kept on disk (compounds, prefixes)
+KEYWORD_FIELDS = ("kind", "status")  # the fields whose documents per value are kept on disk (filters)
 
 
 def segment_readers(reader) -> list[tuple[int, object]]:
@@ -45,6 +50,11 @@ def segment_readers(reader) -> list[tuple[int, object]]:
 
 def _segment_key(subreader) -> str:
     return subreader.segment().segment_id()
+
+
+def cache_file_name(segment_key: str) -> str:
+    """A segment's cache file; the format is in the name, so files of an older format are replaced."""
+    return f"{segment_key}.v{CACHE_FORMAT}.marshal"
 
 
 def _cache_folder(subreader) -> Path | None:
@@ -96,21 +106,42 @@ def _load(raw: bytes):
             gc.enable()
 
 
+def _build_keywords(subreader) -> dict[str, dict[str, list[int]]]:
+    """Local docnums per value of the fields every search filters on (kind, status)."""
+    kept = {}
+    for field in KEYWORD_FIELDS:
+        if field not in subreader.schema:
+            continue
+        kept[field] = {text.decode("utf-8"): sorted(_read_postings(subreader, field, text))
+                       for text in subreader.lexicon(field)}
+    return kept
+
+
+def _sections(subreader) -> dict[str, object]:
+    rows = _build_facets(subreader)
+    sections = {"facets": rows, "bits": segment_bits(rows), "keywords": _build_keywords(subreader)}
+    for field in _scorable(subreader):
+        sections[f"lengths:{field}"] = _build_lengths(subreader, field)
+    for field in TERM_FIELDS:
+        if field in subreader.schema:
+            sections[f"terms:{field}"] = _build_terms(subreader, field)
+    return sections
+
+
 def write_segment_caches(index_folder: Path, searcher) -> int:
     """Writes the cache file of every segment of `searcher` that has none and removes those of
-    segments no longer in the index; returns how many it wrote. Run by the follower after a commit."""
+    segments no longer in the index; returns how many it wrote. Run by the follower after a commit.
+    Each section is marshalled on its own, so a worker loads only those its searches need."""
     folder = Path(index_folder) / CACHE_FOLDER
     folder.mkdir(exist_ok=True)
     keep, written = set(), 0
     for _, subreader in segment_readers(searcher.reader()):
-        name = f"{_segment_key(subreader)}.marshal"
+        name = cache_file_name(_segment_key(subreader))
         keep.add(name)
         if (folder / name).exists():
             continue
-        data = {"format": CACHE_FORMAT, "docs": subreader.doc_count_all(), "facets": _build_facets(subreader),
-                "lengths": {field: _build_lengths(subreader, field) for field in _scorable(subreader)},
-                "terms": {field: _build_terms(subreader, field) for field in TERM_FIELDS
-                          if field in subreader.schema}}
+        data = {"format": CACHE_FORMAT, "docs": subreader.doc_count_all(),
+                "sections": {section: marshal.dumps(value) for section, value in _sections(subreader).items()}}
         temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}"
         with open(temporary, "wb") as out:
             marshal.dump(data, out)
@@ -120,6 +151,27 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
         if path.name not in keep:
             path.unlink(missing_ok=True)
     return written
+
+
+def _read_postings(subreader, field: str, text: bytes, weights: bool = False):
+    """A term's local docnums (or docnum -> weight) in one segment, read a block at a time."""
+    found: dict[int, float] | list[int] = {} if weights else []
+    try:
+        matcher = subreader._terms.matcher(field, text, subreader.schema[field].format)
+    except (TermNotFound, KeyError):
+        return found
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
+        if weights:
+            if matcher._weights is None:
+                matcher._read_weights()
+            found.update(zip(ids, matcher._weights))
+        else:
+            found.extend(ids)
+        matcher._next_block()
+    return found
 
 
 class SegmentCaches:
@@ -133,24 +185,40 @@ class SegmentCaches:
         self._populations: OrderedDict = OrderedDict()
         self._stored: dict[str, dict] = {}
 
-    def _from_disk(self, subreader, key: str) -> dict:
-        """The segment's cache file, loaded once; {} when there is none that fits the segment."""
-        found = self._stored.get(key)
+    def _from_disk(self, subreader, key: str, section: str):
+        """A section of the segment's cache file, loaded once (its bytes are then let go); None when
+        there is no file that fits the segment, or it has no such section."""
+        found = self._stored.get((key, section))
         if found is not None:
-            return found
+            return None if found is _MISSING else found
+        sections = self._stored.get(key)
+        if sections is None or section not in sections:
+            sections = self._read_file(subreader, key)
+            with self._lock:
+                self._remember(self._stored, key, sections)
+        raw = sections.pop(section, None)
+        try:
+            found = _load(raw) if raw is not None else _MISSING
+        except (EOFError, ValueError, TypeError):
+            found = _MISSING
+        with self._lock:
+            self._remember(self._stored, (key, section), found)
+        return None if found is _MISSING else found
+
+    @staticmethod
+    def _read_file(subreader, key: str) -> dict[str, bytes]:
         folder = _cache_folder(subreader)
         try:
-            found = _load((folder / f"{key}.marshal").read_bytes())
+            found = marshal.loads((folder / cache_file_name(key)).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         if not isinstance(found, dict) or found.get("format") != CACHE_FORMAT \
-                or found.get("docs") != subreader.doc_count_all():
+                or found.get("docs") != subreader.doc_count_all() or not isinstance(found.get("sections"), dict):
             return {}
-        with self._lock:
-            return self._remember(self._stored, key, found)
+        return found["sections"]
 
     def _remember(self, store: dict, key, value):
-        if len(store) > _MAX_SEGMENTS:
+        if len(store) > (_MAX_SECTIONS if store is self._stored else _MAX_SEGMENTS):
             store.clear()
         store[key] = value
         return value
@@ -170,12 +238,31 @@ class SegmentCaches:
         with self._lock:
             return self._remember(self._joined, key, combined)
 
+    def facet_bits(self, searcher) -> FacetBits:
+        """The bitsets of every facet value and period, over global docnums (see `facets.py`)."""
+        parts = segment_readers(searcher.reader())
+        key = (*(_segment_key(r) for _, r in parts), "bits")
+        joined = self._joined.get(key)
+        if joined is not None:
+            return joined
+        pieces, size = [], 0
+        for offset, subreader in parts:
+            pieces.append((offset, self._segment_bits(subreader)))
+            size = offset + subreader.doc_count_all()
+        with self._lock:
+            return self._remember(self._joined, key, FacetBits.joined(pieces, size))
+
+    def _segment_bits(self, subreader) -> dict:
+        key = _segment_key(subreader)
+        bits = self._from_disk(subreader, key, "bits")
+        return bits if bits is not None else segment_bits(self._segment_facets(subreader))
+
     def _segment_facets(self, subreader) -> list:
         key = _segment_key(subreader)
         cached = self._facets.get(key)
         if cached is not None:
             return cached
-        rows = self._from_disk(subreader, key).get("facets")
+        rows = self._from_disk(subreader, key, "facets")
         if rows is None:
             rows = _build_facets(subreader)
         with self._lock:
@@ -189,19 +276,7 @@ class SegmentCaches:
         found = self._postings.get(key)
         if found is not None:
             return found
-        found = {}
-        try:
-            matcher = subreader._terms.matcher(field, subreader._text_to_bytes(field, text),
-                                               subreader.schema[field].format)
-        except (TermNotFound, KeyError):
-            matcher = None
-        while matcher is not None and matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            found.update(zip(matcher._ids, matcher._weights))
-            matcher._next_block()
+        found = _read_postings(subreader, field, subreader._text_to_bytes(field, text), weights=True)
         with self._lock:
             self._postings[key] = found
             self._postings_size += len(found) + 1
@@ -215,20 +290,33 @@ class SegmentCaches:
         key = (segment_key, offset, field, text, "global")
         found = self._postings.get(key)
         if found is None:
-            local = self.postings(subreader, segment_key, field, text)
+            local = self._kept_docs(subreader, segment_key, field, text)
+            if local is None:
+                local = self.postings(subreader, segment_key, field, text)
             found = frozenset(local) if not offset else frozenset(n + offset for n in local)
             with self._lock:
                 self._postings[key] = found
                 self._postings_size += len(found) + 1
         return found
 
+    def _kept_docs(self, subreader, segment_key: str, field: str, text: str) -> list[int] | None:
+        if field not in KEYWORD_FIELDS:
+            return None
+        kept = self._from_disk(subreader, segment_key, "keywords")
+        return kept[field].get(text, []) if kept is not None and field in kept else None
+
     def published_docs(self, subreader, segment_key: str) -> frozenset:
         """Local docnums of the segment's published examples (deleted ones included)."""
         key = (segment_key, "published")
         found = self._facets.get(key)
         if found is None:
-            found = frozenset(n for n, row in enumerate(self._segment_facets(subreader))
-                              if row is not None and row[0] == "published")
+            kept = self._kept_docs(subreader, segment_key, "status", "published")
+            if kept is not None:
+                examples = frozenset(self._kept_docs(subreader, segment_key, "kind", "example") or ())
+                found = frozenset(kept) & examples
+            else:
+                found = frozenset(n for n, row in enumerate(self._segment_facets(subreader))
+                                  if row is not None and row[0] == "published")
             with self._lock:
                 self._remember(self._facets, key, found)
         return found
@@ -246,7 +334,7 @@ class SegmentCaches:
         key = (segment_key, "lengths", field)
         lengths = self._facets.get(key)
         if lengths is None:
-            lengths = self._from_disk(subreader, segment_key).get("lengths", {}).get(field)
+            lengths = self._from_disk(subreader, segment_key, f"lengths:{field}")
             if lengths is None:
                 lengths = _build_lengths(subreader, field)
             with self._lock:
@@ -274,7 +362,7 @@ class SegmentCaches:
             key = (_segment_key(subreader), field)
             cached = self._terms.get(key)
             if cached is None:
-                cached = self._from_disk(subreader, key[0]).get("terms", {}).get(field) or _build_terms(subreader, field)
+                cached = self._from_disk(subreader, key[0], f"terms:{field}") or _build_terms(subreader, field)
                 with self._lock:
                     cached = self._remember(self._terms, key, tuple(cached))
             result.append(cached)

@@ -2,9 +2,10 @@
 else that could be unsafe (everything else is escaped)."""
 
 import re
+from functools import lru_cache
 from html import escape
 
-from .analysis import folded_term, fold
+from .analysis import fold, folded_term, letters_folding_to
 
 WINDOW_CHARS = 220
 _MARKUP = re.compile(r"(\[\[|\]\]|[#*_`>|~]+|!?\[|\]\([^)]*\))")
@@ -15,26 +16,30 @@ def plain_text(markdown: str) -> str:
     return " ".join(_MARKUP.sub(" ", markdown or "").split())
 
 
-def _length_preserving_fold(text: str) -> str:
-    folded = fold(text)
-    return folded if len(folded) == len(text) else text
+_FOLDS_TO = letters_folding_to()
+
+
+@lru_cache(maxsize=1024)
+def _pattern(alternatives: tuple[str, ...]) -> re.Pattern:
+    def letters(term: str) -> str:
+        return "".join(f"[{re.escape(c + _FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c) for c in term)
+    return re.compile(r"\b(?:%s)\w*" % "|".join(map(letters, alternatives)), re.IGNORECASE)
 
 
 def _matches(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
     """Spans of the words whose folded stem is a query term, or that start with a prefix.
 
-    A stem is a prefix of its folded word, so a regular expression finds the candidates
-    and the analyzer confirms them.
+    A stem is a prefix of its folded word, so a regular expression finds the candidates (each
+    letter of a term also matching the letters that fold to it, case ignored) and the analyzer
+    confirms them.
     """
-    alternatives = sorted({t for t in terms | prefixes if t}, key=len, reverse=True)
+    alternatives = tuple(sorted({t for t in terms | prefixes if t}, key=lambda t: (-len(t), t)))
     if not alternatives:
         return []
-    lowered = _length_preserving_fold(text.lower())
-    pattern = re.compile(r"\b(?:%s)\w*" % "|".join(map(re.escape, alternatives)))
     spans = []
-    for match in pattern.finditer(lowered):
-        word = text[match.start():match.end()].lower()
-        if folded_term(word) in terms or any(match.group().startswith(p) for p in prefixes):
+    for match in _pattern(alternatives).finditer(text):
+        word = match.group().lower()
+        if folded_term(word) in terms or any(fold(word).startswith(p) for p in prefixes):
             spans.append((match.start(), match.end()))
     return spans
 

@@ -212,8 +212,11 @@ class SearchIndex:
             folder, searcher = self.reading()
             with self.guarded(folder):
                 return self.position(searcher)
-        fields = searcher.document(id=TRACKING_ID)
-        return int(fields["position"]) if fields else 0
+        known = getattr(searcher, "lansgrupp_position", None)
+        if known is None:  # a searcher reads one commit: its position is read once
+            fields = searcher.document(id=TRACKING_ID)
+            known = searcher.lansgrupp_position = int(fields["position"]) if fields else 0
+        return known
 
     def close(self) -> None:
         cached = getattr(self._local, "cached", None)

@@ -7,7 +7,7 @@ import marshal
 from pathlib import Path
 
 from search_index.search import SearchRequest, Searcher, Visibility
-from search_index.segments import CACHE_FOLDER, segment_readers
+from search_index.segments import CACHE_FOLDER, CACHE_FORMAT, segment_readers
 
 EVERYTHING = Visibility(everything=True)
 
@@ -22,7 +22,7 @@ def segment_ids(world) -> set[str]:
 
 
 def cached_ids(world) -> set[str]:
-    return {p.name.removesuffix(".marshal") for p in (index_folder(world) / CACHE_FOLDER).glob("*.marshal")}
+    return {p.name.removesuffix(f".v{CACHE_FORMAT}.marshal") for p in (index_folder(world) / CACHE_FOLDER).glob("*.marshal")}
 
 
 def fresh_search(world, q="", **filters) -> dict:
@@ -60,14 +60,17 @@ def test_a_fresh_searcher_reads_the_cache_files_and_passes_over_one_that_does_no
     assert expected["total"] == 2
     assert expected["facets"]["violence_form"] == {"nara-relation": 1, "hedersrelaterat": 1}
 
-    # the files are what the searcher uses: rewrite the facet rows in them and it counts those
+    # the files are what the searcher uses: rewrite the facet bitsets in them and it counts those
     files = sorted((index_folder(world) / CACHE_FOLDER).glob("*.marshal"))
     originals = {path: path.read_bytes() for path in files}
     for path in files:
         data = marshal.loads(originals[path])
-        data["facets"] = [row if row is None else (row[0], row[1], tuple(
-            ("violence_form", "prostitution-sexualiserat") if facet == "violence_form" else (facet, value)
-            for facet, value in row[2]), row[3], row[4]) for row in data["facets"]]
+        bits = marshal.loads(data["sections"]["bits"])
+        values: dict = {}
+        for (facet, value), docs in bits["values"].items():
+            key = ("violence_form", "prostitution-sexualiserat") if facet == "violence_form" else (facet, value)
+            values[key] = values.get(key, 0) | docs
+        data["sections"]["bits"] = marshal.dumps({**bits, "values": values})
         path.write_bytes(marshal.dumps(data))
     altered = fresh_search(world, "samverkan")
     assert altered["facets"]["violence_form"] == {"prostitution-sexualiserat": 2}
