@@ -143,8 +143,13 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
     name = "Wiki"
     snapshotting_intervals = {LearningExample: 20, Account: 50, Meeting: 20, WorkingGroup: 20}
 
+    AGGREGATE_CACHE_SIZE = "2000"  # aggregates kept per process; each get fast-forwards from the log
+
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        env = dict(kwargs.pop("env", None) or {})
+        env.setdefault("AGGREGATE_CACHE_MAXSIZE", self.AGGREGATE_CACHE_SIZE)
+        super().__init__(*args, env=env, **kwargs)
+        self._slug_ids: dict[str, UUID] = {}
         self.person_keys = self._open_person_keys()
         if self.env.get("ERASURE_LEDGER"):
             self.person_keys.ledger = ErasureLedger(self.env.get("ERASURE_LEDGER"))
@@ -229,15 +234,16 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
     def edit_example(self, actor: Actor, slug: str, data: dict) -> ExampleWritten:
         if not isinstance(data, dict):
             raise ValidationError(msg("Skicka ett JSON-objekt."))
-        self._example_for_writing(actor, slug, can_edit_example)
+        example = self._example_for_writing(actor, slug, can_edit_example)
         validation.reject_unknown(data, set(CONTENT_FIELDS) | {"comment", "base_version"})
         if "base_version" not in data:
             raise ValidationError(msg("base_version: ange vilken version du utgick från."), "base_version")
         base_version = validation.positive_int(data["base_version"], "base_version")
         changes = validation.content_fields(data, self.organisation_exists)
         comment = validation.text(data.get("comment"), "comment", max_length=validation.COMMENT_MAX)
-        for _ in range(SAVE_ATTEMPTS):
-            example = self._example_for_writing(actor, slug, can_edit_example)
+        for attempt in range(SAVE_ATTEMPTS):
+            if attempt:  # the first attempt edits the example loaded for the permission check
+                example = self._example_for_writing(actor, slug, can_edit_example)
             current = self.content_of(example)
             changed = self._merge_edit(example, current, base_version, changes)
             if "organisations" in changed:
@@ -492,12 +498,19 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
         raise Conflict(msg("Kunde inte hitta en ledig adress för titeln."))
 
     def example_id(self, slug: str) -> UUID:
+        """The example a slug is reserved for (a reservation never changes, so it is kept once found)."""
+        found = self._slug_ids.get(slug)
+        if found is not None:
+            return found
         if not is_slug(slug):
             raise NotFound(msg("Exemplet finns inte."))
         try:
             reservation = self.repository.get(ExampleSlug.create_id(slug))
         except AggregateNotFoundError:
             raise NotFound(msg("Exemplet finns inte.")) from None
+        if len(self._slug_ids) > 50_000:
+            self._slug_ids.clear()
+        self._slug_ids[slug] = reservation.example_id
         return reservation.example_id
 
     def get_example(self, slug: str, revision: int | None = None) -> LearningExample:

@@ -99,6 +99,7 @@ FACET_FIELDS = {
     "municipality": "municipalities", "target_group": "target_groups", "measure_type": "measure_types",
     "tag": "tags",
 }
+INDEXED_FIELDS = frozenset(FACET_FIELDS.values()) | {"period", "body"}  # an edit of others keeps terms and links
 
 
 def _card(content: dict) -> str:
@@ -303,8 +304,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         fields); a revision whose key is gone leaves the example's current text as it was (the
         example's `text_version` names the version whose text is current)."""
         example_id = str(e.originator_id)
-        row = db.execute("SELECT e.version, e.status, v.content FROM examples e JOIN example_versions v ON "
-                         "v.example_id=e.id AND v.version=e.text_version WHERE e.id=?", (example_id,)).fetchone()
+        row = db.execute("SELECT e.version, e.status, e.text_version, v.content FROM examples e JOIN example_versions v "
+                         "ON v.example_id=e.id AND v.version=e.text_version WHERE e.id=?", (example_id,)).fetchone()
         text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
@@ -326,7 +327,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             "updated_org=? WHERE id=?",
             (content["title"], content.get("summary") or "", version, _card(content), version, at, by, organisation,
              example_id))
-        self._index_example(db, example_id, content, rendered.links)
+        if row["text_version"] != version - 1 or getattr(e, "changed", None) is None or set(fields) & INDEXED_FIELDS:
+            self._index_example(db, example_id, content, rendered.links)
         self._version(db, example_id, version, content, rendered.html, at, by, public, organisation)
         self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public)
 

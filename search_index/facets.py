@@ -9,6 +9,8 @@ cost of a search that matches most of the wiki)."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import numpy as np
+
 from .documents import FACETS
 
 
@@ -16,10 +18,14 @@ def current_year() -> int:
     return datetime.now(timezone.utc).year
 
 
-def docs_in_year(facet_rows: list, year: int) -> set[int]:
+def docs_in_year(bits: "FacetBits", year: int) -> np.ndarray:
+    """Per document, whether its period covers `year` (an ongoing one runs to this year)."""
     this_year = current_year()
-    return {d for d, row in enumerate(facet_rows)
-            if row is not None and row[4] is not None and row[4][0] <= year <= (row[4][1] or this_year)}
+    found = 0
+    for start, end, docs in bits.periods:
+        if start <= year <= (end or this_year):
+            found |= docs
+    return mask_of(found, bits.size)
 
 
 def segment_bits(rows: list) -> dict:
@@ -51,11 +57,22 @@ def _as_int(marks: bytearray) -> int:
     return int(marks, 2)
 
 
-def bits_of(docs: set[int], size: int) -> int:
+def bits_of(docs, size: int) -> int:
+    """An int with bit d set for each document number d of `docs`."""
     marks = bytearray(b"0") * size
     for docnum in docs:
         marks[docnum] = 49
     return _as_int(marks)
+
+
+def mask_bits(mask: np.ndarray) -> int:
+    """A boolean mask over documents as an int with bit d set where the mask is."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def mask_of(bits: int, size: int) -> np.ndarray:
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").astype(bool)
 
 
 @dataclass(frozen=True)
@@ -79,12 +96,13 @@ class FacetBits:
                    tuple((start, end, bits) for (start, end), bits in periods.items()))
 
 
-def count_facets(bits: FacetBits, matched: set[int]) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the matched documents, most first; a period counts for each of its years."""
+def count_facets(bits: FacetBits, matched: np.ndarray) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the matched documents (a boolean mask), most first; a period
+    counts for each of its years."""
     facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    if not matched:
+    found = mask_bits(matched)
+    if not found:
         return facets
-    found = bits_of(matched, bits.size)
     counted = []
     for facet, value, docs in bits.values:
         count = (docs & found).bit_count()

@@ -2,20 +2,24 @@
 
 Totals and facet counts need every match, not only the top ten, and Whoosh's matcher
 tree walks postings one at a time in Python. Here each term's postings are read a block
-at a time and kept per segment (segments never change), queries combine as Python sets,
-and only the matched documents are scored, with BM25 over the stored weights (which
-already carry the title and summary boosts and the `exact` field boost). Phrases and
-wildcards, which need positions or expansion, are matched by Whoosh.
+at a time into arrays and kept per segment (segments never change); a query's documents are
+a boolean mask over the index's document numbers, combined with numpy's and/or/not; only the
+matched documents are scored, with BM25 over the stored weights (which already carry the title
+and summary boosts and the `exact` field boost), a term at a time over its postings. Phrases
+and wildcards, which need positions or expansion, are matched by Whoosh.
 
 The statistics (document count, document frequencies, average lengths) count published
 examples only, the same population for every reader: a draft is found by those who may
 read it, but never changes anyone's scores or the query rules (`query.py`).
+
+Masks that `docs` and `term_docs` return may be shared: callers make new ones (`a & b`) and
+never change them in place.
 """
 
 import math
-from bisect import bisect_left
 from collections.abc import Callable
 
+import numpy as np
 from whoosh import query as Q
 
 from .facets import docs_in_year
@@ -30,47 +34,42 @@ SPLIT_BOOST = 0.3
 class _Part:
     """One segment as this search sees it."""
 
-    def __init__(self, offset: int, reader, caches):
+    def __init__(self, offset: int, reader):
         self.offset = offset
         self.reader = reader
         self.count = reader.doc_count_all()
         self.deleted = frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
-        self.deleted_global = frozenset(n + offset for n in self.deleted)
         self.key = reader.segment().segment_id()
-        self.caches = caches
-
-    def to_global(self, local: frozenset | set) -> set[int] | frozenset:
-        if self.deleted:
-            local = local - self.deleted
-        if not self.offset:
-            return local
-        offset = self.offset
-        return {n + offset for n in local}
 
 
 class Published:
-    """The published examples of one state of the index, and their statistics."""
+    """The published examples of one state of the index (a mask over its documents, deleted ones
+    left out), which documents are alive, and the statistics."""
 
     MAX_FREQUENCIES = 200_000
 
-    def __init__(self, docs: frozenset[int]):
+    def __init__(self, docs: np.ndarray, alive: np.ndarray, uncounted: dict[str, int]):
         self.docs = docs
-        self.count = len(docs)
+        self.alive = alive
+        self.count = int(np.count_nonzero(docs))
+        self.uncounted = uncounted
         self.frequencies: dict[tuple[str, str], int] = {}
         self.presence: dict[tuple[str, str], bool] = {}
-        self.uncounted: dict[str, int] = {}
         self.average_lengths: dict[str, float] = {}
-        self.norms: dict[tuple[str, str], list[float]] = {}
+        self.norms: dict[tuple[str, str], np.ndarray] = {}
 
 
 class Evaluator:
     def __init__(self, searcher, caches):
         self.searcher = searcher
         self.caches = caches
-        self.parts = [_Part(offset, reader, caches) for offset, reader in segment_readers(searcher.reader())]
-        self._all: set[int] | None = None
-        self._docs: dict[tuple[str, str], set[int]] = {}
+        self.parts = [_Part(offset, reader) for offset, reader in segment_readers(searcher.reader())]
+        self.size = self.parts[-1].offset + self.parts[-1].count if self.parts else 0
+        self._docs: dict[tuple[str, str], np.ndarray] = {}
         self._published: Published | None = None
+
+    def empty(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=bool)
 
     # ---- the published population ----------------------------------------------------
 
@@ -82,15 +81,21 @@ class Evaluator:
         return self._published
 
     def _published_now(self) -> Published:
-        docs: set[int] = set()
-        counted = {}
+        alive = np.ones(self.size, dtype=bool)
+        docs = self.empty()
+        uncounted = {}
         for part in self.parts:
-            local = part.to_global(self.caches.published_docs(part.reader, part.key))
-            counted[part.key] = part.count - len(local)
-            docs |= local
-        published = Published(frozenset(docs))
-        published.uncounted = counted
-        return published
+            end = part.offset + part.count
+            if part.deleted:
+                alive[np.fromiter(part.deleted, dtype=np.int64, count=len(part.deleted)) + part.offset] = False
+            docs[part.offset:end] = self.caches.published_docs(part.reader, part.key) & alive[part.offset:end]
+            uncounted[part.key] = part.count - int(np.count_nonzero(docs[part.offset:end]))
+        return Published(docs, alive, uncounted)
+
+    def _ids(self, part: _Part, field: str, text: str) -> np.ndarray:
+        """The term's documents in one segment as global docnums (deleted ones included)."""
+        ids = self.caches.docs_of(part.reader, part.key, field, text)
+        return ids + part.offset if part.offset and len(ids) else ids
 
     def df(self, field: str, text: str) -> int:
         """How many published examples have the term: the document frequency of every ranking and rule."""
@@ -98,8 +103,7 @@ class Evaluator:
         key = (field, text)
         found = published.frequencies.get(key)
         if found is None:
-            found = sum(len(self.caches.global_docs(part.reader, part.key, part.offset, field, text) & published.docs)
-                        for part in self.parts)
+            found = sum(int(np.count_nonzero(published.docs[self._ids(part, field, text)])) for part in self.parts)
             if len(published.frequencies) > Published.MAX_FREQUENCIES:
                 published.frequencies.clear()
             published.frequencies[key] = found
@@ -127,8 +131,7 @@ class Evaluator:
             return False
         if stored > self.published.uncounted[part.key]:
             return True
-        return not self.caches.global_docs(part.reader, part.key, part.offset, field, text).isdisjoint(
-            self.published.docs)
+        return bool(self.published.docs[self._ids(part, field, text)].any())
 
     def in_published(self, field: str) -> Callable[[str], bool]:
         """Whether a term of `field` occurs in a published example (for term lists)."""
@@ -138,33 +141,27 @@ class Evaluator:
         published = self.published
         found = published.average_lengths.get(field)
         if found is None:
-            total = 0
+            total = 0.0
             for part in self.parts:
                 lengths = self.caches.segment_lengths(part.reader, part.key, field)
-                local = self.caches.published_docs(part.reader, part.key) - part.deleted
-                total += sum(lengths[n] for n in local)
+                total += float(lengths[published.docs[part.offset:part.offset + part.count]].sum())
             found = published.average_lengths[field] = total / published.count if published.count else 0.0
         return found
 
     # ---- matching ------------------------------------------------------------------
 
-    def everything(self) -> set[int]:
-        if self._all is None:
-            result: set[int] = set()
-            for part in self.parts:
-                result |= part.to_global(self.caches.all_docs(part.reader, part.key))
-            self._all = result
-        return self._all
+    def everything(self) -> np.ndarray:
+        return self.published.alive
 
-    def term_docs(self, field: str, text: str) -> set[int]:
+    def term_docs(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         found = self._docs.get(key)
         if found is None:
-            found = set()
+            found = self.empty()
             for part in self.parts:
-                docs = self.caches.global_docs(part.reader, part.key, part.offset, field, text)
-                if docs:
-                    found |= (docs - part.deleted_global) if part.deleted_global else docs
+                found[self._ids(part, field, text)] = True
+            if any(part.deleted for part in self.parts):
+                found &= self.published.alive
             self._docs[key] = found
         return found
 
@@ -178,48 +175,49 @@ class Evaluator:
                        if not self.has_published(field, t)]
         return published, drafts_only
 
-    def docs(self, node: Q.Query) -> set[int]:
+    def docs(self, node: Q.Query) -> np.ndarray:
+        """The documents of a query, as a mask (alive ones only)."""
         if isinstance(node, Q.Term) and node.fieldname == "year":
             year = str(node.text)
-            return docs_in_year(self.caches.doc_facets(self.searcher), int(year)) if year.isdigit() else set()
+            return (docs_in_year(self.caches.facet_bits(self.searcher), int(year)) & self.everything()
+                    if year.isdigit() else self.empty())
         if isinstance(node, Q.Term):
-            return self.term_docs(node.fieldname, node.text)  # kept: callers make new sets, never change it
+            return self.term_docs(node.fieldname, node.text)
         if isinstance(node, Q.ConstantScoreQuery):
             return self.docs(node.child)
         if isinstance(node, Q.Or):
-            result: set[int] = set()
+            result = self.empty()
             for child in node.subqueries:
                 result |= self.docs(child)
             return result
         if isinstance(node, Q.And):
-            children = [c for c in node.subqueries if not isinstance(c, Q.Not)]
+            children = [self.docs(c) for c in node.subqueries if not isinstance(c, Q.Not)]
             negatives = [c.query for c in node.subqueries if isinstance(c, Q.Not)]
-            sets = sorted((self.docs(c) for c in children), key=len) if children else [self.everything()]
-            result = sets[0] & sets[1] if len(sets) > 1 else set(sets[0])
-            for other in sets[2:]:
-                if not result:
-                    break
+            result = self.everything().copy() if not children else children[0].copy()
+            for other in children[1:]:
                 result &= other
             for negative in negatives:
-                result -= self.docs(negative)
+                result &= ~self.docs(negative)
             return result
         if isinstance(node, Q.AndNot):
-            return self.docs(node.a) - self.docs(node.b)
+            return self.docs(node.a) & ~self.docs(node.b)
         if isinstance(node, Q.Not):
-            return self.everything() - self.docs(node.query)
+            return self.everything() & ~self.docs(node.query)
         if isinstance(node, Q.Every):
-            return set(self.everything())
+            return self.everything().copy()
         if isinstance(node, Q.Prefix):
-            result = set()
+            result = self.empty()
             published, drafts_only = self._prefix_terms(node)
             for term in published + drafts_only:
                 result |= self.term_docs(node.fieldname, term)
             return result
-        return set(self.searcher.docs_for_query(node))
+        result = self.empty()
+        result[list(self.searcher.docs_for_query(node))] = True
+        return result & self.everything()
 
     # ---- ranking -------------------------------------------------------------------
 
-    def _norms(self, part: _Part, field: str) -> list[float]:
+    def _norms(self, part: _Part, field: str) -> np.ndarray:
         """BM25's length normalisation of each document of a segment, for this population."""
         published = self.published
         key = (part.key, field)
@@ -227,47 +225,31 @@ class Evaluator:
         if found is None:
             average = self.average_length(field) or 1.0
             base, scale = K1 * (1 - B), K1 * B / average
-            found = [base + scale * n for n in self.caches.segment_lengths(part.reader, part.key, field)]
+            found = base + scale * self.caches.segment_lengths(part.reader, part.key, field)
             if len(published.norms) > 4 * len(self.parts) + 16:
                 published.norms.clear()
             published.norms[key] = found
         return found
 
-    def _by_part(self, candidates: set[int]) -> list[tuple[_Part, set[int]]]:
-        """The candidates of each segment, as its local document numbers (segments are consecutive ranges)."""
-        ordered = sorted(candidates)
-        result, start = [], 0
-        for part in self.parts:
-            end = bisect_left(ordered, part.offset + part.count, start)
-            offset = part.offset
-            result.append((part, {d - offset for d in ordered[start:end]}))
-            start = end
-        return result
-
-    def scores(self, node: Q.Query, candidates: set[int]) -> dict[int, float]:
-        """BM25 of each candidate, with the published population's statistics (summed per segment
-        over its local document numbers, then given their global numbers)."""
+    def scores(self, node: Q.Query, matched: np.ndarray) -> np.ndarray:
+        """BM25 per document with the published population's statistics (0 where not matched)."""
+        scores = np.zeros(self.size, dtype=np.float64)
         total_docs = self.published.count
-        by_part = [(part, local, dict.fromkeys(local, 0.0)) for part, local in self._by_part(candidates) if local]
         saturation = K1 + 1
         for field, text, boost in self._leaves(node, 1.0):
-            found = [(part, local, part_scores, self.caches.postings(part.reader, part.key, field, text))
-                     for part, local, part_scores in by_part]
-            found = [item for item in found if item[3]]
+            found = []
+            for part in self.parts:
+                postings = self.caches.postings(part.reader, part.key, field, text)
+                if len(postings.ids):
+                    chosen = matched[postings.ids + part.offset]
+                    if chosen.any():
+                        found.append((part, postings.ids[chosen], postings.weights[chosen]))
             if not found:
                 continue
             df = self.df(field, text)
             factor = boost * math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5)) * saturation
-            for part, local, part_scores, weights in found:
-                norms = self._norms(part, field)
-                docs = weights.keys() & local if len(weights) < len(local) else local & weights.keys()
-                for doc in docs:
-                    weight = weights[doc]
-                    part_scores[doc] += factor * weight / (weight + norms[doc])
-        scores: dict[int, float] = {}
-        for part, _, part_scores in by_part:
-            offset = part.offset
-            scores.update(part_scores if not offset else {doc + offset: s for doc, s in part_scores.items()})
+            for part, ids, weights in found:
+                scores[ids + part.offset] += factor * weights / (weights + self._norms(part, field)[ids])
         return scores
 
     def _leaves(self, node, boost: float):

@@ -161,8 +161,8 @@ class IndexFollower:
                     states[key] = state
                 purge = purge or type(event).__qualname__ in PURGING
             self._with_attachment_text(states)
-            self.index.apply(writer, states, notifications[-1].id)
-            writer.commit(optimize=purge)
+            self.index.apply(writer, states, notifications[-1].id, searcher=searcher)
+            writer.commit(optimize=True) if purge else writer.commit(mergetype=self.index.merge_tiers)
         self.index.write_caches(folder)
         return len(notifications)
 

@@ -1,7 +1,6 @@
 """Searching the index: hits with snippets, facet counts for what the reader may see,
 sorting, pages and "Menade du …?"."""
 
-import heapq
 import logging
 import re
 import unicodedata
@@ -9,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import numpy as np
 from whoosh import query as Q
 
 from .analysis import folded_term, words
@@ -73,25 +73,25 @@ class Searcher:
             built: dict[str, bool] = {}
             answers = []
             for request in searches:
-                if docnum not in self._allowed(searcher, request):
+                if not self._allowed(searcher, request)[docnum]:
                     answers.append(False)
                     continue
                 if not request.q.strip():
                     answers.append(True)
                     continue
                 if request.q not in built:
-                    built[request.q] = docnum in self._matches_of(builder, evaluator, request.q)
+                    built[request.q] = bool(self._matches_of(builder, evaluator, request.q)[docnum])
                 answers.append(built[request.q])
             return answers
 
     @staticmethod
-    def _matches_of(builder, evaluator, q: str) -> set[int]:
+    def _matches_of(builder, evaluator, q: str) -> np.ndarray:
         query = builder.build(q).query
         try:
-            return evaluator.docs(query) if query is not None else set()
+            return evaluator.docs(query) if query is not None else evaluator.empty()
         except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
             query = builder.plain(q).query
-            return evaluator.docs(query) if query is not None else set()
+            return evaluator.docs(query) if query is not None else evaluator.empty()
 
     def _search(self, searcher, request: SearchRequest) -> dict:
         evaluator = Evaluator(searcher, self.caches)
@@ -100,24 +100,25 @@ class Searcher:
         allowed = self._allowed(searcher, request)
 
         try:
-            matched = evaluator.docs(query) & allowed if query is not None else set()
+            matched = evaluator.docs(query) & allowed if query is not None else evaluator.empty()
         except Exception:  # noqa: BLE001 - a query Whoosh cannot run is searched as plain words
             logger.exception("search fell back to plain words for %r", request.q)
             built = QueryBuilder(evaluator).plain(request.q)
             query = built.query
-            matched = evaluator.docs(query) & allowed if query is not None else set()
-        total = len(matched)
+            matched = evaluator.docs(query) & allowed if query is not None else evaluator.empty()
+        total = int(np.count_nonzero(matched))
         facets = count_facets(self.caches.facet_bits(searcher), matched)
 
         offset = (request.page - 1) * request.per_page
         by_date = request.sort == "updated" or not request.q.strip()
         if by_date:
             facet_rows = self.caches.doc_facets(searcher)
-            ranked = sorted(matched, key=lambda d: (facet_rows[d][3] if facet_rows[d] else "", d), reverse=True)
+            ranked = sorted(np.flatnonzero(matched).tolist(),
+                            key=lambda d: (facet_rows[d][3] if facet_rows[d] else "", d), reverse=True)
             page = [(d, None) for d in ranked[offset:offset + request.per_page]]
         else:
-            scores = evaluator.scores(query, matched) if matched else {}
-            page = best(scores, offset + request.per_page)[offset:]
+            scores = evaluator.scores(query, matched) if total else None
+            page = best(scores, matched, offset + request.per_page)[offset:] if total else []
         hits = [self._hit(searcher.stored_fields(d), built, score) for d, score in page]
         for hit, (d, _) in zip(hits, page):
             if request.q.strip() and "<mark>" not in hit["snippet"]:
@@ -147,7 +148,7 @@ class Searcher:
         if allowed is None:
             allowed = Evaluator(searcher, self.caches).docs(filter_query)
             if "year" in request.filters:
-                allowed &= docs_in_year(self.caches.doc_facets(searcher), int(request.filters["year"]))
+                allowed = allowed & docs_in_year(self.caches.facet_bits(searcher), int(request.filters["year"]))
             if len(self._memo) > 64:
                 self._memo.clear()
             self._memo[key] = allowed
@@ -196,7 +197,7 @@ class Searcher:
         changed = False
         for word in dict.fromkeys(built.plain_words):
             term = folded_term(word)
-            if term is None or len(word) < 3 or evaluator.term_docs("text", term) & allowed:
+            if term is None or len(word) < 3 or (evaluator.term_docs("text", term) & allowed).any():
                 continue
             better = self._closest_word(searcher, evaluator, allowed, word, term)
             if better and better != word:
@@ -206,19 +207,19 @@ class Searcher:
 
     def _closest_word(self, searcher, evaluator, allowed: set[int], word: str, term: str) -> str | None:
         reader = searcher.reader()
-        candidates: dict[str, set[int]] = {}
+        candidates: dict[str, int] = {}
         for distance in range(1, MAX_SUGGESTION_DISTANCE + 1):
             for candidate in reader.terms_within("text", term, distance, prefix=1):
-                visible = evaluator.term_docs("text", candidate) & allowed
+                visible = int(np.count_nonzero(evaluator.term_docs("text", candidate) & allowed))
                 if visible:
                     candidates[candidate] = visible
             if candidates:
                 break
         if not candidates:
             return None
-        best_term = max(candidates, key=lambda t: (len(candidates[t]), t))
+        best_term = max(candidates, key=lambda t: (candidates[t], t))
         surfaces: Counter = Counter()
-        for docnum in sorted(candidates[best_term])[:3]:
+        for docnum in np.flatnonzero(evaluator.term_docs("text", best_term) & allowed)[:3].tolist():
             content = searcher.stored_fields(docnum)["state"]["content"]
             text = " ".join([content.get("title") or "", content.get("summary") or "", content.get("body") or ""])
             surfaces.update(w for w in words(text) if folded_term(w) == best_term)
@@ -227,13 +228,19 @@ class Searcher:
         return min(surfaces, key=lambda w: (edit_distance(w, word), -surfaces[w]))
 
 
-def best(scores: dict[int, float], count: int) -> list[tuple[int, float]]:
-    """The `count` highest scores, ties by document number: the count-th highest score is found
-    without a key function, and only the scores from it up are sorted."""
-    if count <= 0 or not scores:
+def best(scores: np.ndarray, matched: np.ndarray, count: int) -> list[tuple[int, float]]:
+    """The `count` matched documents with the highest scores, ties by document number: the
+    count-th highest score is found by a partition, and only the scores from it up are sorted."""
+    docs = np.flatnonzero(matched)
+    if count <= 0 or not len(docs):
         return []
-    lowest = heapq.nlargest(count, scores.values())[-1]
-    return sorted(((d, s) for d, s in scores.items() if s >= lowest), key=lambda item: (-item[1], item[0]))[:count]
+    values = scores[docs]
+    if count < len(values):
+        lowest = np.partition(values, len(values) - count)[len(values) - count]
+        chosen = values >= lowest
+        docs, values = docs[chosen], values[chosen]
+    order = np.lexsort((docs, -values))[:count]
+    return [(int(docs[i]), float(values[i])) for i in order]
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -20,9 +20,10 @@ import uuid
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
-from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 from whoosh.reading import TermNotFound
 
 from .documents import FACETS
@@ -31,7 +32,9 @@ from .facets import FacetBits, segment_bits
 _MAX_SEGMENTS = 256
 _MAX_SECTIONS = 16 * _MAX_SEGMENTS
 _MISSING = object()
-_MAX_CACHED_POSTINGS = 1_000_000
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float64)
+_MAX_CACHED_POSTINGS = 4_000_000  # 16 bytes each
 _MAX_POPULATIONS = 4
 CACHE_FOLDER = "segment-caches"
 CACHE_FORMAT = 3
@@ -112,7 +115,7 @@ def _build_keywords(subreader) -> dict[str, dict[str, list[int]]]:
     for field in KEYWORD_FIELDS:
         if field not in subreader.schema:
             continue
-        kept[field] = {text.decode("utf-8"): sorted(_read_postings(subreader, field, text))
+        kept[field] = {text.decode("utf-8"): _read_postings(subreader, field, text).ids.tolist()
                        for text in subreader.lexicon(field)}
     return kept
 
@@ -153,25 +156,32 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
     return written
 
 
-def _read_postings(subreader, field: str, text: bytes, weights: bool = False):
-    """A term's local docnums (or docnum -> weight) in one segment, read a block at a time."""
-    found: dict[int, float] | list[int] = {} if weights else []
+class Postings(NamedTuple):
+    ids: np.ndarray  # local docnums, sorted
+    weights: np.ndarray  # float64, one per docnum
+
+
+def _read_postings(subreader, field: str, text: bytes) -> Postings:
+    """A term's postings in one segment, read a block at a time (deleted documents included)."""
+    ids: list = []
+    weights: list = []
     try:
         matcher = subreader._terms.matcher(field, text, subreader.schema[field].format)
     except (TermNotFound, KeyError):
-        return found
+        return Postings(_NO_DOCS, _NO_WEIGHTS)
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
-        ids = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
-        if weights:
-            if matcher._weights is None:
-                matcher._read_weights()
-            found.update(zip(ids, matcher._weights))
-        else:
-            found.extend(ids)
+        block = matcher._data[0]
+        block = np.asarray(block, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))  # delta-coded from 0 in each block
+        if matcher._weights is None:
+            matcher._read_weights()
+        weights.append(np.asarray(matcher._weights, dtype=np.float64))
         matcher._next_block()
-    return found
+    if not ids:
+        return Postings(_NO_DOCS, _NO_WEIGHTS)
+    return Postings(np.concatenate(ids).astype(np.int64, copy=False), np.concatenate(weights))
 
 
 class SegmentCaches:
@@ -270,73 +280,69 @@ class SegmentCaches:
 
     # ---- postings and lengths ---------------------------------------------------------
 
-    def postings(self, subreader, segment_key: str, field: str, text: str) -> dict[int, float]:
-        """Local docnum -> weight of one term in one segment (deleted documents included)."""
+    def postings(self, subreader, segment_key: str, field: str, text: str) -> Postings:
+        """One term's local docnums (sorted) and weights in one segment, deleted documents included."""
         key = (segment_key, field, text)
         found = self._postings.get(key)
         if found is not None:
             return found
-        found = _read_postings(subreader, field, subreader._text_to_bytes(field, text), weights=True)
+        found = _read_postings(subreader, field, subreader._text_to_bytes(field, text))
         with self._lock:
             self._postings[key] = found
-            self._postings_size += len(found) + 1
+            self._postings_size += len(found.ids) + 1
             while self._postings_size > _MAX_CACHED_POSTINGS and self._postings:
                 _, evicted = self._postings.popitem(last=False)
-                self._postings_size -= len(evicted) + 1
+                self._postings_size -= len(evicted.ids) + 1
         return found
 
-    def global_docs(self, subreader, segment_key: str, offset: int, field: str, text: str) -> frozenset:
-        """The term's documents in one segment as global docnums (deleted ones included)."""
-        key = (segment_key, offset, field, text, "global")
-        found = self._postings.get(key)
+    def docs_of(self, subreader, segment_key: str, field: str, text: str) -> np.ndarray:
+        """The term's local docnums in one segment (deleted ones included): the filters' fields from
+        the cache file, the others from the postings."""
+        if field in KEYWORD_FIELDS:
+            kept = self._keywords(subreader, segment_key)
+            if kept is not None and field in kept:
+                return kept[field].get(text, _NO_DOCS)
+        return self.postings(subreader, segment_key, field, text).ids
+
+    def _keywords(self, subreader, segment_key: str) -> dict | None:
+        key = (segment_key, "keywords")
+        found = self._facets.get(key)
         if found is None:
-            local = self._kept_docs(subreader, segment_key, field, text)
-            if local is None:
-                local = self.postings(subreader, segment_key, field, text)
-            found = frozenset(local) if not offset else frozenset(n + offset for n in local)
+            kept = self._from_disk(subreader, segment_key, "keywords")
+            found = _MISSING if kept is None else {
+                field: {value: np.asarray(docs, dtype=np.int64) for value, docs in values.items()}
+                for field, values in kept.items()}
             with self._lock:
-                self._postings[key] = found
-                self._postings_size += len(found) + 1
-        return found
+                self._remember(self._facets, key, found)
+        return None if found is _MISSING else found
 
-    def _kept_docs(self, subreader, segment_key: str, field: str, text: str) -> list[int] | None:
-        if field not in KEYWORD_FIELDS:
-            return None
-        kept = self._from_disk(subreader, segment_key, "keywords")
-        return kept[field].get(text, []) if kept is not None and field in kept else None
-
-    def published_docs(self, subreader, segment_key: str) -> frozenset:
-        """Local docnums of the segment's published examples (deleted ones included)."""
+    def published_docs(self, subreader, segment_key: str) -> np.ndarray:
+        """Per local docnum of the segment, whether it is a published example (deleted ones included)."""
         key = (segment_key, "published")
         found = self._facets.get(key)
         if found is None:
-            kept = self._kept_docs(subreader, segment_key, "status", "published")
-            if kept is not None:
-                examples = frozenset(self._kept_docs(subreader, segment_key, "kind", "example") or ())
-                found = frozenset(kept) & examples
+            found = np.zeros(subreader.doc_count_all(), dtype=bool)
+            kept = self._keywords(subreader, segment_key)
+            if kept is not None and "status" in kept and "kind" in kept:
+                found[kept["status"].get("published", _NO_DOCS)] = True
+                examples = np.zeros_like(found)
+                examples[kept["kind"].get("example", _NO_DOCS)] = True
+                found &= examples
             else:
-                found = frozenset(n for n, row in enumerate(self._segment_facets(subreader))
-                                  if row is not None and row[0] == "published")
+                rows = self._segment_facets(subreader)
+                found[[n for n, row in enumerate(rows) if row is not None and row[0] == "published"]] = True
             with self._lock:
                 self._remember(self._facets, key, found)
         return found
 
-    def all_docs(self, subreader, segment_key: str) -> frozenset:
-        key = (segment_key, "all")
-        found = self._facets.get(key)
-        if found is None:
-            found = frozenset(range(subreader.doc_count_all()))
-            with self._lock:
-                self._remember(self._facets, key, found)
-        return found
-
-    def segment_lengths(self, subreader, segment_key: str, field: str) -> list[int]:
+    def segment_lengths(self, subreader, segment_key: str, field: str) -> np.ndarray:
         key = (segment_key, "lengths", field)
         lengths = self._facets.get(key)
         if lengths is None:
             lengths = self._from_disk(subreader, segment_key, f"lengths:{field}")
             if lengths is None:
                 lengths = _build_lengths(subreader, field)
+            lengths = np.asarray(lengths, dtype=np.float64)
             with self._lock:
                 self._remember(self._facets, key, lengths)
         return lengths

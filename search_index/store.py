@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.query import Term
+from whoosh.reading import SegmentReader
 from whoosh.filedb.filestore import FileStorage
 
 from .bulk import write_fresh
@@ -32,6 +34,7 @@ OPEN_ATTEMPTS = 8
 CHECK_ATTEMPTS = 3
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 logger = logging.getLogger(__name__)
+TIER_SIZE = 10
 
 
 class PositionConflict(Exception):
@@ -229,6 +232,22 @@ class SearchIndex:
 
     # ---- writing -----------------------------------------------------------------------
 
+    @staticmethod
+    def merge_tiers(writer, segments: list) -> list:
+        """The follower's merge policy: segments are in tiers by the number of digits of their
+        document count, and a tier is merged into one segment when it holds `TIER_SIZE` of them.
+        A commit of a few documents then seldom merges anything (Whoosh's own policy merged the
+        small segments again at nearly every commit), and the index keeps a few segments per tier."""
+        tiers: dict[int, list] = {}
+        for segment in segments:
+            tiers.setdefault(len(str(max(segment.doc_count_all(), 1))), []).append(segment)
+        merged = [segment for tier in tiers.values() if len(tier) >= TIER_SIZE for segment in tier]
+        for segment in merged:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return [segment for segment in segments if segment not in merged]
+
     @contextmanager
     def writer(self, folder: Path | None = None, **options):
         """A writer on `folder` (the link's by default); a broken index gives `IndexUnavailable`."""
@@ -244,16 +263,21 @@ class SearchIndex:
                 writer.cancel()
                 raise
 
-    def apply(self, writer, states: dict[str, dict], position: int, *, fresh: bool = False) -> None:
-        """Writes the examples' new states and the new position in the writer's one commit."""
+    def apply(self, writer, states: dict[str, dict], position: int, *, fresh: bool = False, searcher=None) -> None:
+        """Writes the examples' new states and the new position in the writer's one commit; the
+        documents they replace are found with one searcher (`searcher`, else the writer's) and
+        deleted, as `update_document` would, without a new searcher per document."""
         if not fresh:
-            current = self.position(writer.searcher())
+            searcher = searcher or writer.searcher()
+            current = self.position(searcher)
             if position <= current:
                 raise PositionConflict(f"index is at {current}, batch ends at {position}")
-        add = writer.add_document if fresh else writer.update_document
+            for doc_id in [*states, TRACKING_ID]:
+                for docnum in searcher.docs_for_query(Term("id", doc_id)):
+                    writer.delete_document(docnum)
         for state in states.values():
-            add(**document(state))
-        add(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)
+            writer.add_document(**document(state))
+        writer.add_document(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)
 
     def write_caches(self, folder: Path | None = None) -> int:
         """Writes the per-segment cache files of the newest commit in `folder` (the link's by

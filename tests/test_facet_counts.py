@@ -5,7 +5,9 @@ periods."""
 import random
 from collections import Counter
 
-from search_index.facets import FacetBits, count_facets, current_year, segment_bits
+import numpy as np
+
+from search_index.facets import FacetBits, count_facets, current_year, docs_in_year, segment_bits
 
 VALUES = [("violence_form", "nara-relation"), ("violence_form", "hedersrelaterat"), ("goal", "forebyggande"),
           ("organisation", "falu-kommun"), ("organisation", "polisen"), ("municipality", "falun"),
@@ -52,7 +54,7 @@ def test_counts_from_bitsets_equal_a_plain_count_over_segments():
         bits = FacetBits.joined([(offset, segment_bits(segment)) for offset, segment in zip(offsets, segments)],
                                 len(rows))
         matched = {d for d in range(len(rows)) if rng.random() < 0.5}
-        counted = count_facets(bits, matched)
+        counted = count_facets(bits, mask(matched, len(rows)))
         assert {facet: dict(values) for facet, values in counted.items()} == plain_count(rows, matched)
         for values in counted.values():
             assert list(values.values()) == sorted(values.values(), reverse=True), "most first"
@@ -60,4 +62,19 @@ def test_counts_from_bitsets_equal_a_plain_count_over_segments():
 
 def test_no_match_counts_nothing():
     bits = FacetBits.joined([(0, segment_bits(random_rows(random.Random(1), 20)))], 20)
-    assert all(values == {} for values in count_facets(bits, set()).values())
+    assert all(values == {} for values in count_facets(bits, mask(set(), 20)).values())
+
+
+def test_a_year_filter_takes_the_documents_whose_period_covers_the_year():
+    rows = random_rows(random.Random(3), 80)
+    bits = FacetBits.joined([(0, segment_bits(rows[:30])), (30, segment_bits(rows[30:]))], 80)
+    for year in (2004, 2010, 2024, current_year()):
+        expected = [d for d, row in enumerate(rows)
+                    if row is not None and row[4] is not None and row[4][0] <= year <= (row[4][1] or current_year())]
+        assert np.flatnonzero(docs_in_year(bits, year)).tolist() == expected
+
+
+def mask(docs: set[int], size: int) -> np.ndarray:
+    found = np.zeros(size, dtype=bool)
+    found[list(docs)] = True
+    return found
