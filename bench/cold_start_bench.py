@@ -2,6 +2,7 @@
 cache files and without them; and the worker's resident memory after a few more searches.
 
     .venv/bin/python bench/cold_start_bench.py --count 10000 [--rounds 5]
+    .venv/bin/python bench/cold_start_bench.py --data FOLDER [--rounds 5]   (a folder made so before)
 
 Setup: a temporary data folder on SQLite with `demo load` and `--count` examples from
 `bench/corpus.py` (imported as `examples import` does), the read model caught up and the search
@@ -80,10 +81,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--data", help="a data folder made as this script makes one (its cache files are "
+                                       "written if missing), instead of building one of --count examples")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data"
-        build(data, args.count, Path(folder))
+        if args.data:
+            data = Path(args.data)
+            from search_index import SearchIndex
+            SearchIndex(data / "search").write_caches()
+            args.count = SearchIndex(data / "search").example_count()
+        else:
+            data = Path(folder) / "data"
+            build(data, args.count, Path(folder))
         index = (data / "search").resolve()
         caches, away = index / "segment-caches", Path(folder) / "segment-caches-away"
         print(f"{args.count} examples; {len(list(caches.glob('*.marshal')))} segment cache files, "

@@ -248,7 +248,7 @@ class IndexFollower:
         self.catch_up(folder)
 
 
-COMMIT_GAP = 0.05  # seconds at least between two commits of the follower thread: under a stream of
+COMMIT_GAP = 0.1  # seconds at least between two commits of the follower thread: under a stream of
 # writes each commit takes all that came in meanwhile; a single write after a quiet spell is
 # committed at once
 

@@ -12,11 +12,14 @@ passed over, and the value is computed as before.
 """
 
 import gc
+import io
 import marshal
 import os
+import pickle
 import sys
 import threading
 import uuid
+import zlib
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from .documents import FACETS
@@ -162,26 +166,49 @@ class Postings(NamedTuple):
 
 
 def _read_postings(subreader, field: str, text: bytes) -> Postings:
-    """A term's postings in one segment, read a block at a time (deleted documents included)."""
-    ids: list = []
-    weights: list = []
+    """A term's postings in one segment (deleted documents included): the whole posting list read
+    at once and its blocks decoded from memory, as Whoosh's W3 codec wrote them."""
     try:
         matcher = subreader._terms.matcher(field, text, subreader.schema[field].format)
     except (TermNotFound, KeyError):
         return Postings(_NO_DOCS, _NO_WEIGHTS)
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        block = matcher._data[0]
-        block = np.asarray(block, dtype=np.int64)
-        ids.append(block if matcher._byteids else np.cumsum(block))  # delta-coded from 0 in each block
-        if matcher._weights is None:
-            matcher._read_weights()
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))
-        matcher._next_block()
+    if not isinstance(matcher, W3LeafMatcher):
+        return _postings_of(matcher)
+    extent = matcher._length[0] if isinstance(matcher._length, tuple) else matcher._length  # a 1-tuple in 2.7.4
+    raw = memoryview(matcher._postfile.get(matcher._startoffset, extent))
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        return _postings_of(subreader._terms.matcher(field, text, subreader.schema[field].format))
+    ids: list = []
+    weights: list = []
+    position, end = 4, len(raw)
+    while position < end:
+        length = int.from_bytes(raw[position:position + 4], "big", signed=True)
+        position += 4
+        stop = position + abs(length)
+        block = io.BytesIO(raw[position:stop])
+        count, _, _, compression, _, _ = pickle.load(block)
+        data = raw[position + block.tell():stop]
+        block_ids, block_weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        block_ids = np.asarray(block_ids, dtype=np.int64)
+        ids.append(block_ids if matcher._byteids else np.cumsum(block_ids))  # delta-coded from 0 in each block
+        weights.append(np.ones(count) if block_weights is None else np.full(count, block_weights, dtype=np.float64)
+                       if isinstance(block_weights, float) else np.asarray(block_weights, dtype=np.float64))
+        position = stop
+        if length < 0:
+            break
     if not ids:
         return Postings(_NO_DOCS, _NO_WEIGHTS)
-    return Postings(np.concatenate(ids).astype(np.int64, copy=False), np.concatenate(weights))
+    return Postings(np.concatenate(ids), np.concatenate(weights))
+
+
+def _postings_of(matcher) -> Postings:
+    """Postings read through Whoosh's matcher, a block at a time (any matcher)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return Postings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64))
 
 
 class SegmentCaches:
