@@ -41,9 +41,13 @@ _NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 _MAX_CACHED_POSTINGS = 4_000_000  # 16 bytes each
 _MAX_POPULATIONS = 4
 CACHE_FOLDER = "segment-caches"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 TERM_FIELDS = ("text",)  # the fields whose sorted terms are kept on disk (compounds, prefixes)
 KEYWORD_FIELDS = ("kind", "status")  # the fields whose documents per value are kept on disk (filters)
+FREQUENT_FIELDS = ("text", "exact")  # the fields whose frequent terms' postings are kept on disk
+FREQUENT_FROM_DOCS = 1000  # segments with fewer documents read every term from Whoosh's files
+FREQUENT_SHARE = 50  # a term in at least 1/50 of a segment's documents is frequent ...
+FREQUENT_MIN_POSTINGS = 100  # ... and in at least this many
 
 
 def segment_readers(reader) -> list[tuple[int, object]]:
@@ -144,9 +148,11 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
     keep, written = set(), 0
     for _, subreader in segment_readers(searcher.reader()):
         name = cache_file_name(_segment_key(subreader))
-        keep.add(name)
+        keep.update((name, postings_file_name(_segment_key(subreader))))
         if (folder / name).exists():
             continue
+        if subreader.doc_count_all() >= FREQUENT_FROM_DOCS:
+            _write_frequent_postings(folder / postings_file_name(_segment_key(subreader)), subreader)
         data = {"format": CACHE_FORMAT, "docs": subreader.doc_count_all(),
                 "sections": {section: marshal.dumps(value) for section, value in _sections(subreader).items()}}
         temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}"
@@ -163,6 +169,76 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
 class Postings(NamedTuple):
     ids: np.ndarray  # local docnums, sorted
     weights: np.ndarray  # float64, one per docnum
+
+
+def postings_file_name(segment_key: str) -> str:
+    return f"{segment_key}.v{CACHE_FORMAT}.postings"
+
+
+def _write_frequent_postings(path: Path, subreader) -> None:
+    """The posting lists of a large segment's frequent terms (in `FREQUENT_FIELDS`, in at least one
+    document in `FREQUENT_SHARE`) as plain arrays: an index (marshal: document count, and per
+    (field, term) its offset and length), then int32 ids and float32 weights (Whoosh's own weight
+    precision) per term. A fresh worker reads one term's slice instead of decoding Whoosh's blocks."""
+    count = subreader.doc_count_all()
+    least = max(FREQUENT_MIN_POSTINGS, count // FREQUENT_SHARE)
+    index, chunks, offset = {}, [], 0
+    for field in FREQUENT_FIELDS:
+        if field not in subreader.schema:
+            continue
+        for (name, text), info in subreader._terms.items_from(field, b""):
+            if name != field:
+                break
+            if info.doc_frequency() < least:
+                continue
+            postings = _read_postings(subreader, field, text)
+            chunk = postings.ids.astype("<i4").tobytes() + postings.weights.astype("<f4").tobytes()
+            index[(field, text.decode("utf-8"))] = (offset, len(postings.ids))
+            chunks.append(chunk)
+            offset += len(chunk)
+    header = marshal.dumps({"format": CACHE_FORMAT, "docs": count, "terms": index})
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+    with open(temporary, "wb") as out:
+        out.write(len(header).to_bytes(8, "little"))
+        out.write(header)
+        for chunk in chunks:
+            out.write(chunk)
+    os.replace(temporary, path)
+
+
+class _FrequentPostings:
+    """A segment's file of frequent terms' postings, opened once: `get` reads one term's slice."""
+
+    def __init__(self, path: Path, docs: int):
+        self.terms: dict = {}
+        self.path = path
+        try:
+            with open(path, "rb") as file:
+                length = int.from_bytes(file.read(8), "little")
+                if length > os.fstat(file.fileno()).st_size - 8:
+                    return
+                header = marshal.loads(file.read(length))
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if isinstance(header, dict) and header.get("format") == CACHE_FORMAT and header.get("docs") == docs:
+            self.terms = header.get("terms") or {}
+            self.start = 8 + length
+
+    def get(self, field: str, text: str) -> Postings | None:
+        found = self.terms.get((field, text))
+        if found is None:
+            return None
+        offset, count = found
+        try:
+            with open(self.path, "rb") as file:
+                file.seek(self.start + offset)
+                raw = file.read(8 * count)
+        except OSError:
+            return None
+        if len(raw) != 8 * count:
+            return None
+        return Postings(np.frombuffer(raw, dtype="<i4", count=count).astype(np.int64),
+                        np.frombuffer(raw, dtype="<f4", offset=4 * count).astype(np.float64))
 
 
 def _read_postings(subreader, field: str, text: bytes) -> Postings:
@@ -313,13 +389,26 @@ class SegmentCaches:
         found = self._postings.get(key)
         if found is not None:
             return found
-        found = _read_postings(subreader, field, subreader._text_to_bytes(field, text))
+        found = self._frequent(subreader, segment_key).get(field, text)
+        if found is None:
+            found = _read_postings(subreader, field, subreader._text_to_bytes(field, text))
         with self._lock:
             self._postings[key] = found
             self._postings_size += len(found.ids) + 1
             while self._postings_size > _MAX_CACHED_POSTINGS and self._postings:
                 _, evicted = self._postings.popitem(last=False)
                 self._postings_size -= len(evicted.ids) + 1
+        return found
+
+    def _frequent(self, subreader, segment_key: str) -> _FrequentPostings:
+        key = (segment_key, "frequent")
+        found = self._facets.get(key)
+        if found is None:
+            folder = _cache_folder(subreader)
+            found = _FrequentPostings(folder / postings_file_name(segment_key) if folder else Path("/nonexistent"),
+                                      subreader.doc_count_all())
+            with self._lock:
+                self._remember(self._facets, key, found)
         return found
 
     def docs_of(self, subreader, segment_key: str, field: str, text: str) -> np.ndarray:

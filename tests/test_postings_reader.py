@@ -40,3 +40,38 @@ def test_every_posting_list_reads_as_whoosh_reads_it(tmp_path):
                 compared += 1
                 multi_block += len(ours.ids) > 128
     assert compared > 1000 and multi_block > 10
+
+
+def test_a_large_segments_frequent_terms_are_read_from_the_follower_file_as_from_whoosh(tmp_path, monkeypatch):
+    from search_index import segments
+    from search_index.segments import CACHE_FOLDER, SegmentCaches, postings_file_name
+
+    monkeypatch.setattr(segments, "FREQUENT_FROM_DOCS", 300)
+    index = SearchIndex(tmp_path / "search")
+    build = index.create_build()
+    index.write_fresh(build, states(400), 1)
+    index.swap_in(build)
+    assert index.write_caches() == 1
+    _, searcher = index.reading()
+    (_, reader), = segment_readers(searcher.reader())
+    key = reader.segment().segment_id()
+    path = index.folder() / CACHE_FOLDER / postings_file_name(key)
+    caches = SegmentCaches()
+    kept = caches._frequent(reader, key).terms
+    assert path.exists() and len(kept) > 50
+    assert all(count >= max(100, 400 // 50) for _, count in kept.values())
+    for field, text in kept:
+        ours = caches.postings(reader, key, field, text)
+        theirs = _postings_of(reader._terms.matcher(field, text.encode(), reader.schema[field].format))
+        assert np.array_equal(ours.ids, theirs.ids) and np.array_equal(ours.weights, theirs.weights), (field, text)
+
+    # what the searcher reads is the file: change a weight there and the searcher sees it
+    (field, text), (offset, count) = next(iter(kept.items()))
+    raw = bytearray(path.read_bytes())
+    start = 8 + int.from_bytes(raw[:8], "little") + offset + 4 * count
+    raw[start:start + 4] = np.array([9.5], dtype="<f4").tobytes()
+    path.write_bytes(bytes(raw))
+    assert SegmentCaches().postings(reader, key, field, text).weights[0] == 9.5
+    path.write_bytes(b"not a postings file")  # one that does not open is passed over
+    assert np.array_equal(SegmentCaches().postings(reader, key, field, text).ids,
+                          _postings_of(reader._terms.matcher(field, text.encode(), reader.schema[field].format)).ids)
