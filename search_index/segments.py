@@ -41,7 +41,7 @@ _NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 _MAX_CACHED_POSTINGS = 4_000_000  # 16 bytes each
 _MAX_POPULATIONS = 4
 CACHE_FOLDER = "segment-caches"
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 TERM_FIELDS = ("text",)  # the fields whose sorted terms are kept on disk (compounds, prefixes)
 KEYWORD_FIELDS = ("kind", "status")  # the fields whose documents per value are kept on disk (filters)
 FREQUENT_FIELDS = ("text", "exact")  # the fields whose frequent terms' postings are kept on disk
@@ -117,26 +117,65 @@ def _load(raw: bytes):
             gc.enable()
 
 
-def _build_keywords(subreader) -> dict[str, dict[str, list[int]]]:
-    """Local docnums per value of the fields every search filters on (kind, status)."""
+def _build_keywords(subreader) -> dict[str, dict[str, bytes]]:
+    """Local docnums per value of the fields every search filters on (kind, status), as int32 arrays."""
     kept = {}
     for field in KEYWORD_FIELDS:
         if field not in subreader.schema:
             continue
-        kept[field] = {text.decode("utf-8"): _read_postings(subreader, field, text).ids.tolist()
+        kept[field] = {text.decode("utf-8"): _read_postings(subreader, field, text).ids.astype("<i4").tobytes()
                        for text in subreader.lexicon(field)}
     return kept
 
 
-def _sections(subreader) -> dict[str, object]:
+def _sections(subreader) -> dict[str, bytes]:
+    """The cache file's sections, each encoded on its own: marshal, or int32 arrays for lengths."""
     rows = _build_facets(subreader)
-    sections = {"facets": rows, "bits": segment_bits(rows), "keywords": _build_keywords(subreader)}
+    sections = {"facets": marshal.dumps(rows), "bits": marshal.dumps(segment_bits(rows)),
+                "keywords": marshal.dumps(_build_keywords(subreader))}
     for field in _scorable(subreader):
-        sections[f"lengths:{field}"] = _build_lengths(subreader, field)
+        sections[f"lengths:{field}"] = np.asarray(_build_lengths(subreader, field), dtype="<i4").tobytes()
     for field in TERM_FIELDS:
         if field in subreader.schema:
-            sections[f"terms:{field}"] = _build_terms(subreader, field)
+            sections[f"terms:{field}"] = marshal.dumps(_build_terms(subreader, field))
     return sections
+
+
+def write_cache_file(path: Path, docs: int, sections: dict[str, bytes]) -> None:
+    """A cache file: 8 bytes giving the header's length, the header (marshal: format, document
+    count, and each section's offset and length), then the sections; written by rename."""
+    offsets, offset = {}, 0
+    for name, raw in sections.items():
+        offsets[name] = (offset, len(raw))
+        offset += len(raw)
+    header = marshal.dumps({"format": CACHE_FORMAT, "docs": docs, "sections": offsets})
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+    with open(temporary, "wb") as out:
+        out.write(len(header).to_bytes(8, "little"))
+        out.write(header)
+        for raw in sections.values():
+            out.write(raw)
+    os.replace(temporary, path)
+
+
+def read_cache_file(path: Path, sections=None) -> tuple[dict, dict[str, bytes]]:
+    """(header, {section: bytes}) of a cache file, the sections named (all when None) read alone."""
+    with open(path, "rb") as file:
+        length = int.from_bytes(file.read(8), "little")
+        if length > os.fstat(file.fileno()).st_size - 8:
+            raise ValueError("not a cache file")
+        header = marshal.loads(file.read(length))
+        if not isinstance(header, dict) or not isinstance(header.get("sections"), dict):
+            raise ValueError("not a cache file")
+        found = {}
+        for name in header["sections"] if sections is None else sections:
+            if name in header["sections"]:
+                offset, size = header["sections"][name]
+                file.seek(8 + length + offset)
+                found[name] = file.read(size)
+                if len(found[name]) != size:
+                    raise ValueError("a cache file cut short")
+    return header, found
 
 
 def write_segment_caches(index_folder: Path, searcher) -> int:
@@ -153,12 +192,7 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
             continue
         if subreader.doc_count_all() >= FREQUENT_FROM_DOCS:
             _write_frequent_postings(folder / postings_file_name(_segment_key(subreader)), subreader)
-        data = {"format": CACHE_FORMAT, "docs": subreader.doc_count_all(),
-                "sections": {section: marshal.dumps(value) for section, value in _sections(subreader).items()}}
-        temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}"
-        with open(temporary, "wb") as out:
-            marshal.dump(data, out)
-        os.replace(temporary, folder / name)
+        write_cache_file(folder / name, subreader.doc_count_all(), _sections(subreader))
         written += 1
     for path in folder.iterdir():
         if path.name not in keep:
@@ -299,36 +333,23 @@ class SegmentCaches:
         self._stored: dict[str, dict] = {}
 
     def _from_disk(self, subreader, key: str, section: str):
-        """A section of the segment's cache file, loaded once (its bytes are then let go); None when
-        there is no file that fits the segment, or it has no such section."""
+        """A section of the segment's cache file, read and decoded once; None when there is no file
+        that fits the segment, or it has no such section."""
         found = self._stored.get((key, section))
-        if found is not None:
-            return None if found is _MISSING else found
-        sections = self._stored.get(key)
-        if sections is None or section not in sections:
-            sections = self._read_file(subreader, key)
-            with self._lock:
-                self._remember(self._stored, key, sections)
-        raw = sections.pop(section, None)
-        try:
-            found = _load(raw) if raw is not None else _MISSING
-        except (EOFError, ValueError, TypeError):
+        if found is None:
             found = _MISSING
-        with self._lock:
-            self._remember(self._stored, (key, section), found)
+            folder = _cache_folder(subreader)
+            try:
+                header, raw = read_cache_file(folder / cache_file_name(key), [section]) if folder else ({}, {})
+                if header.get("format") == CACHE_FORMAT and header.get("docs") == subreader.doc_count_all() \
+                        and section in raw:
+                    found = np.frombuffer(raw[section], dtype="<i4") if section.startswith("lengths:") \
+                        else _load(raw[section])
+            except (OSError, EOFError, ValueError, TypeError):
+                found = _MISSING
+            with self._lock:
+                self._remember(self._stored, (key, section), found)
         return None if found is _MISSING else found
-
-    @staticmethod
-    def _read_file(subreader, key: str) -> dict[str, bytes]:
-        folder = _cache_folder(subreader)
-        try:
-            found = marshal.loads((folder / cache_file_name(key)).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return {}
-        if not isinstance(found, dict) or found.get("format") != CACHE_FORMAT \
-                or found.get("docs") != subreader.doc_count_all() or not isinstance(found.get("sections"), dict):
-            return {}
-        return found["sections"]
 
     def _remember(self, store: dict, key, value):
         if len(store) > (_MAX_SECTIONS if store is self._stored else _MAX_SEGMENTS):
@@ -426,7 +447,7 @@ class SegmentCaches:
         if found is None:
             kept = self._from_disk(subreader, segment_key, "keywords")
             found = _MISSING if kept is None else {
-                field: {value: np.asarray(docs, dtype=np.int64) for value, docs in values.items()}
+                field: {value: np.frombuffer(docs, dtype="<i4").astype(np.int64) for value, docs in values.items()}
                 for field, values in kept.items()}
             with self._lock:
                 self._remember(self._facets, key, found)

@@ -7,7 +7,7 @@ import marshal
 from pathlib import Path
 
 from search_index.search import SearchRequest, Searcher, Visibility
-from search_index.segments import CACHE_FOLDER, CACHE_FORMAT, segment_readers
+from search_index.segments import CACHE_FOLDER, CACHE_FORMAT, read_cache_file, segment_readers, write_cache_file
 
 EVERYTHING = Visibility(everything=True)
 
@@ -64,22 +64,24 @@ def test_a_fresh_searcher_reads_the_cache_files_and_passes_over_one_that_does_no
     files = sorted((index_folder(world) / CACHE_FOLDER).glob("*.marshal"))
     originals = {path: path.read_bytes() for path in files}
     for path in files:
-        data = marshal.loads(originals[path])
-        bits = marshal.loads(data["sections"]["bits"])
+        header, sections = read_cache_file(path)
+        bits = marshal.loads(sections["bits"])
         values: dict = {}
         for (facet, value), docs in bits["values"].items():
             key = ("violence_form", "prostitution-sexualiserat") if facet == "violence_form" else (facet, value)
             values[key] = values.get(key, 0) | docs
-        data["sections"]["bits"] = marshal.dumps({**bits, "values": values})
-        path.write_bytes(marshal.dumps(data))
+        write_cache_file(path, header["docs"], {**sections, "bits": marshal.dumps({**bits, "values": values})})
     altered = fresh_search(world, "samverkan")
     assert altered["facets"]["violence_form"] == {"prostitution-sexualiserat": 2}
 
     # a file that does not fit its segment (another document count), or is not a cache, is passed over
     for path in files:
-        data = marshal.loads(originals[path])
-        data["docs"] += 1
-        path.write_bytes(marshal.dumps(data))
+        path.write_bytes(originals[path])
+        header, sections = read_cache_file(path)
+        write_cache_file(path, header["docs"] + 1, sections)
+    assert fresh_search(world, "samverkan") == expected
+    for path in files:
+        path.write_bytes(originals[path][:len(originals[path]) - 10])  # cut short
     assert fresh_search(world, "samverkan") == expected
     for path in files:
         path.write_bytes(b"not a cache")
