@@ -6,7 +6,8 @@ For each size it prints, for Whoosh (our `search_index`) and FTS5
 (`unicode61 remove_diacritics 2`, the baseline):
 - indexing throughput (documents per second, the median of `--builds` builds each, 3 by default) and the ratio
   Whoosh / FTS5, Whoosh written the way `index rebuild` writes it (two processes from 500
-  examples), in wall time and per CPU-second (this process and its finished children);
+  examples, then the segments' cache and posting files), in wall time and per CPU-second (this
+  process and its finished children);
 - one- and two-word queries with snippets, exact totals and the six facet counts,
   as an anonymous reader (published only): median and p95 (of each query's median of three runs),
   and p95 ratio Whoosh / FTS5, the two interleaved query by query; and the p95 of each query's
@@ -106,6 +107,7 @@ def build_whoosh(folder: Path, states: dict) -> tuple[SearchIndex, float]:
     build = index.create_build()
     workers = 2 if len(states) >= PARALLEL_FROM else 1
     index.write_fresh(build, list(states.values()), 1, workers)
+    index.write_caches(build)  # as `index rebuild` does: the segments' cache and posting files
     index.swap_in(build)
     return index, time.perf_counter() - start
 

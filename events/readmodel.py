@@ -119,10 +119,13 @@ class Behind(Exception):
 
 
 class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
-    def __init__(self, path: str, app):
+    def __init__(self, path: str, app, check: bool = True):
+        """`check`: the file is read through (`set_aside_if_broken`) first; a gunicorn worker skips
+        it, as its master checked the file when the server started."""
         self.path = path
         self.app = app
-        _set_aside_if_broken(path)
+        if check:
+            set_aside_if_broken(path)
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
         self._apply_lock = threading.Lock()
@@ -772,7 +775,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         return dict(row)
 
 
-def _set_aside_if_broken(path: str) -> None:
+def set_aside_if_broken(path: str) -> None:
     """A read model file that SQLite cannot read, or whose quick check fails, is renamed
     `pages.sqlite.broken-<time>` (with its WAL) so that a new one is built from the log: a
     projection is never served wrong."""

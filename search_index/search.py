@@ -60,6 +60,21 @@ class Searcher:
         with self.index.guarded(folder):
             return self._search(searcher, request)
 
+    def warm(self) -> None:
+        """Loads what every search reads (facet bitsets, the filters' documents, length norms, term
+        lists, the frequent terms' indexes, an anonymous reader's allowed documents), so that a new
+        worker's first search does not. Needs the index; raises what reading it raises."""
+        folder, searcher = self.index.reading()
+        with self.index.guarded(folder):
+            evaluator = Evaluator(searcher, self.caches)
+            self.caches.facet_bits(searcher)
+            for field in ("text", "exact", "title"):
+                for part in evaluator.parts:
+                    evaluator._norms(part, field)
+                    self.caches.frequent(part.reader, part.key)
+            self.caches.terms(searcher, "text")
+            self._allowed(searcher, SearchRequest())
+
     def matching(self, doc_id: str, searches: list[SearchRequest]) -> list[bool]:
         """For each search, whether the document `doc_id` is among its matches (saved searches: does
         a new example match?). One evaluator for all, so shared terms are read once."""

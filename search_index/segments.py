@@ -410,7 +410,7 @@ class SegmentCaches:
         found = self._postings.get(key)
         if found is not None:
             return found
-        found = self._frequent(subreader, segment_key).get(field, text)
+        found = self.frequent(subreader, segment_key).get(field, text)
         if found is None:
             found = _read_postings(subreader, field, subreader._text_to_bytes(field, text))
         with self._lock:
@@ -421,7 +421,8 @@ class SegmentCaches:
                 self._postings_size -= len(evicted.ids) + 1
         return found
 
-    def _frequent(self, subreader, segment_key: str) -> _FrequentPostings:
+    def frequent(self, subreader, segment_key: str) -> _FrequentPostings:
+        """The segment's file of frequent terms' postings (its index read once)."""
         key = (segment_key, "frequent")
         found = self._facets.get(key)
         if found is None:

@@ -57,7 +57,7 @@ def test_a_large_segments_frequent_terms_are_read_from_the_follower_file_as_from
     key = reader.segment().segment_id()
     path = index.folder() / CACHE_FOLDER / postings_file_name(key)
     caches = SegmentCaches()
-    kept = caches._frequent(reader, key).terms
+    kept = caches.frequent(reader, key).terms
     assert path.exists() and len(kept) > 50
     assert all(count >= max(100, 400 // 50) for _, count in kept.values())
     for field, text in kept:

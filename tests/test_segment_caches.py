@@ -89,3 +89,13 @@ def test_a_fresh_searcher_reads_the_cache_files_and_passes_over_one_that_does_no
     for path in files:
         path.unlink()
     assert fresh_search(world, "samverkan") == expected
+
+
+def test_warming_loads_what_a_first_search_reads_and_changes_no_answer(world):
+    publish(world, title="Samverkan i Falun", violence_forms=["nara-relation"])
+    world.services.follower.catch_up()
+    expected = fresh_search(world, "samverkan")
+    searcher = Searcher(world.services.index)
+    searcher.warm()
+    assert searcher.caches._joined and searcher.caches._populations, "facet bitsets and population loaded"
+    assert searcher.search(SearchRequest(q="samverkan", visibility=EVERYTHING)) == expected

@@ -75,6 +75,9 @@ def _serving_with_flask_run() -> bool:
     return context is not None and context.info_name == "run"
 
 
+READ_MODEL_CHECKED = "WIKI_READ_MODEL_CHECKED"  # set by gunicorn's master to the data folder it checked
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -129,7 +132,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings={"ATTACHMENT_MAX_BYTES": str(_megabytes(app.config["ATTACHMENT_MAX_MB"])),
                   **({"ERASURE_LEDGER": app.config["ERASURE_LEDGER"]} if app.config["ERASURE_LEDGER"] else {})},
         audit={"origin": app.config["AUDIT_ORIGIN"], "signing_key": app.config["SIGNING_KEY"],
-               "every": _positive(app.config["CHECKPOINT_EVERY"], "WIKI_CHECKPOINT_EVERY")})
+               "every": _positive(app.config["CHECKPOINT_EVERY"], "WIKI_CHECKPOINT_EVERY")},
+        check_read_model=os.environ.get(READ_MODEL_CHECKED) != app.config["DATA_DIR"])
 
     from .notify import ensure_notifier
 

@@ -1,5 +1,6 @@
 """The application and its projections, one set per Flask app (and so per process)."""
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from search_index.search import Searcher
 
 from .throttle import PostgresFailures, SignInThrottle, SQLiteFailures
 from .waiting import WaitSlots
+
+logger = logging.getLogger(__name__)
 
 LOCK_RETRY_SECONDS = 5.0
 
@@ -46,7 +49,7 @@ class Services:
     @classmethod
     def open(cls, data_dir: str, event_store: str, create_tables: bool | None = None,
              run_follower: bool = True, log=None, settings: dict | None = None,
-             audit: dict | None = None) -> "Services":
+             audit: dict | None = None, check_read_model: bool = True) -> "Services":
         """`settings`: more of the application's environment (`ATTACHMENT_MAX_BYTES`); `audit`: the
         checkpoints' `origin`, `signing_key` and `every` (`AuditTree`)."""
         audit = {"origin": "localhost/lansgrupp-wiki", **(audit or {})}
@@ -64,7 +67,7 @@ class Services:
         else:
             wiki = Wiki(env=env)
             failures = SQLiteFailures(str(Path(data_dir) / "throttle.sqlite"))
-        pages = ReadModel(str(Path(data_dir) / "pages.sqlite"), wiki)
+        pages = ReadModel(str(Path(data_dir) / "pages.sqlite"), wiki, check=check_read_model)
         index = SearchIndex(Path(data_dir) / "search")
         follower = IndexFollower(wiki, index)
         background = BackgroundFollower(follower, FollowerLock(Path(data_dir) / "search.lock"), log=log)
@@ -77,6 +80,14 @@ class Services:
         return cls(wiki=wiki, pages=pages, index=index, searcher=searcher, audit=chain, audit_tree=tree,
                    throttle=throttle, follower=follower, background=background, run_follower=run_follower,
                    waits=WaitSlots(str(Path(data_dir) / "waits")))
+
+    def warm(self) -> None:
+        """Readies a new worker before it takes requests: the search's per-segment data is loaded
+        (a missing or broken index is left to the first search, which answers for it)."""
+        try:
+            self.searcher.warm()
+        except Exception as error:  # noqa: BLE001 - warming is an optimisation, never a failure
+            logger.warning("search not warmed: %r", error)
 
     def catch_up(self) -> None:
         """Brings the read model up to the log. The hash chain and the Merkle tree are extended by
