@@ -148,30 +148,43 @@ def write_cache_file(path: Path, docs: int, sections: dict[str, bytes]) -> None:
     for name, raw in sections.items():
         offsets[name] = (offset, len(raw))
         offset += len(raw)
-    header = marshal.dumps({"format": CACHE_FORMAT, "docs": docs, "sections": offsets})
+    _write_with_header(path, {"format": CACHE_FORMAT, "docs": docs, "sections": offsets}, sections.values())
+
+
+def _write_with_header(path: Path, header: dict, chunks) -> None:
+    """8 bytes giving the marshalled header's length, the header, then the chunks; by rename."""
+    raw = marshal.dumps(header)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
     with open(temporary, "wb") as out:
-        out.write(len(header).to_bytes(8, "little"))
-        out.write(header)
-        for raw in sections.values():
-            out.write(raw)
+        out.write(len(raw).to_bytes(8, "little"))
+        out.write(raw)
+        for chunk in chunks:
+            out.write(chunk)
     os.replace(temporary, path)
+
+
+def _read_header(file) -> tuple[dict, int]:
+    """The header of a file `_write_with_header` wrote, and where its chunks start."""
+    length = int.from_bytes(file.read(8), "little")
+    if length > os.fstat(file.fileno()).st_size - 8:
+        raise ValueError("not a file of ours")
+    header = marshal.loads(file.read(length))
+    if not isinstance(header, dict):
+        raise ValueError("not a file of ours")
+    return header, 8 + length
 
 
 def read_cache_file(path: Path, sections=None) -> tuple[dict, dict[str, bytes]]:
     """(header, {section: bytes}) of a cache file, the sections named (all when None) read alone."""
     with open(path, "rb") as file:
-        length = int.from_bytes(file.read(8), "little")
-        if length > os.fstat(file.fileno()).st_size - 8:
-            raise ValueError("not a cache file")
-        header = marshal.loads(file.read(length))
-        if not isinstance(header, dict) or not isinstance(header.get("sections"), dict):
+        header, start = _read_header(file)
+        if not isinstance(header.get("sections"), dict):
             raise ValueError("not a cache file")
         found = {}
         for name in header["sections"] if sections is None else sections:
             if name in header["sections"]:
                 offset, size = header["sections"][name]
-                file.seek(8 + length + offset)
+                file.seek(start + offset)
                 found[name] = file.read(size)
                 if len(found[name]) != size:
                     raise ValueError("a cache file cut short")
@@ -230,14 +243,7 @@ def _write_frequent_postings(path: Path, subreader) -> None:
             index[(field, text.decode("utf-8"))] = (offset, len(postings.ids))
             chunks.append(chunk)
             offset += len(chunk)
-    header = marshal.dumps({"format": CACHE_FORMAT, "docs": count, "terms": index})
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    with open(temporary, "wb") as out:
-        out.write(len(header).to_bytes(8, "little"))
-        out.write(header)
-        for chunk in chunks:
-            out.write(chunk)
-    os.replace(temporary, path)
+    _write_with_header(path, {"format": CACHE_FORMAT, "docs": count, "terms": index}, chunks)
 
 
 class _FrequentPostings:
@@ -248,15 +254,12 @@ class _FrequentPostings:
         self.path = path
         try:
             with open(path, "rb") as file:
-                length = int.from_bytes(file.read(8), "little")
-                if length > os.fstat(file.fileno()).st_size - 8:
-                    return
-                header = marshal.loads(file.read(length))
+                header, start = _read_header(file)
         except (OSError, EOFError, ValueError, TypeError):
             return
-        if isinstance(header, dict) and header.get("format") == CACHE_FORMAT and header.get("docs") == docs:
+        if header.get("format") == CACHE_FORMAT and header.get("docs") == docs:
             self.terms = header.get("terms") or {}
-            self.start = 8 + length
+            self.start = start
 
     def get(self, field: str, text: str) -> Postings | None:
         found = self.terms.get((field, text))
