@@ -120,12 +120,11 @@ class Behind(Exception):
 
 class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
     def __init__(self, path: str, app, check: bool = True):
-        """`check`: the file is read through (`set_aside_if_broken`) first; a gunicorn worker skips
-        it, as its master checked the file when the server started."""
+        """`check`: the file is read through (`set_aside_if_broken`) first; a gunicorn worker, whose
+        master read it through when the server started, only checks that SQLite opens it."""
         self.path = path
         self.app = app
-        if check:
-            set_aside_if_broken(path)
+        set_aside_if_broken(path, thorough=check)
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
         self._apply_lock = threading.Lock()
@@ -775,7 +774,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         return dict(row)
 
 
-def set_aside_if_broken(path: str) -> None:
+def set_aside_if_broken(path: str, thorough: bool = True) -> None:
     """A read model file that SQLite cannot read, or whose quick check fails, is renamed
     `pages.sqlite.broken-<time>` (with its WAL) so that a new one is built from the log: a
     projection is never served wrong."""
@@ -784,7 +783,11 @@ def set_aside_if_broken(path: str) -> None:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
-            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            if thorough:
+                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            else:  # reads the header and the schema only
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                verdict = "ok"
         finally:
             db.close()
     except sqlite3.DatabaseError as error:

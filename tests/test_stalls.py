@@ -101,8 +101,12 @@ def test_health_reports_lags_checkpoint_and_disk(world):
     assert world.client.get("/api/v1/health").get_json()["lag"]["search"] >= 1
 
 
-def test_a_corrupted_read_model_is_set_aside_at_start_and_rebuilt(world):
+@pytest.mark.parametrize("worker", [False, True], ids=["process", "gunicorn-worker"])
+def test_a_corrupted_read_model_is_set_aside_at_start_and_rebuilt(world, worker, monkeypatch):
+    """Also in a gunicorn worker, whose master checked the file when the server started."""
     from stores import make_app
+    if worker:
+        monkeypatch.setenv("WIKI_READ_MODEL_CHECKED", str(Path(world.app.config["DATA_DIR"])))
     slug = world.example("eva", title="Överlever en trasig läsmodell")
     data = Path(world.app.config["DATA_DIR"])
     world.services.close()
