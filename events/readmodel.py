@@ -205,13 +205,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
     def purge(self) -> None:
         """Moves every committed page into the file and empties the WAL, so overwritten
         personal data leaves no older page image behind (the file has `secure_delete`)."""
-        db = self._db()
-        for _ in range(50):
-            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                self.purge_pending = False
-                return
-            time.sleep(0.1)  # another process is reading; the next catch-up tries again if it stays busy
+        if self._sqlite.checkpoint():
+            self.purge_pending = False  # else another process is reading; the next catch-up tries again
 
     def wait_for(self, position: int, timeout: float = 5.0) -> int:
         deadline = time.monotonic() + timeout

@@ -107,6 +107,7 @@ def _destroy_keys(data: Path, key_ids: set[str]) -> None:
     with sqlite3.connect(data / "keys.sqlite") as db:
         db.execute("PRAGMA secure_delete=ON")
         db.executemany("DELETE FROM person_keys WHERE person_id=?", [(key_id,) for key_id in sorted(key_ids)])
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of a destroyed key stays in the WAL
     db.close()
     for key_id in key_ids:  # a destroyed file's bytes go with its key
         if key_id.startswith("file:"):
