@@ -1,20 +1,25 @@
 """Edits against raw `eventsourcing` saves on the same store (issue 17).
 
-    .venv/bin/python bench/edit_bench.py [--edits 1000] [--rounds 3]
+    .venv/bin/python bench/edit_bench.py [--edits 1000] [--rounds 3] [--follower thread|process]
 
 Ours: `PUT /api/v1/examples/{slug}` through the Flask test client (no HTTP), one edit after the
-other over 50 published examples of the demo's organisation, with the index follower running as
-a thread of the same process (as a single-process wiki runs it), so its work is counted; every
-edit is validated, merged, checked, sealed and saved, and the next request brings the read model
-up to it. Raw: an `eventsourcing` application on SQLite in a data folder of its own (same
-library, same file store), whose aggregate has one event carrying the same fields, loaded and
-saved the same number of times (`repository.get`, one event, `save`): the least an edit of an
-event-sourced aggregate costs. The two alternate in each round; wall and CPU time of the whole
-process are given, and the ratio of edits per second (ours over raw).
+other over the demo's published examples, with the index follower following the log as a
+single-process wiki runs it (`thread`, the default: a thread of the same process, so its work
+shares the interpreter with the requests) or as `flask index follow` runs it beside the web
+workers (`process`); either way its work is counted, and with `process` the CPU time of the
+follower's process is given beside this process's. Every edit is validated, merged, checked,
+sealed and saved, and the next request brings the read model up to it. Raw: an `eventsourcing`
+application on SQLite in a data folder of its own (same library, same file store), whose aggregate
+has one event carrying the same fields, loaded and saved the same number of times
+(`repository.get`, one event, `save`): the least an edit of an event-sourced aggregate costs.
+The two alternate in each round; ours ends when the index has every edit (its catch-up is
+timed). Wall and CPU time are given, and the ratio of edits per second (ours over raw).
 """
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +58,16 @@ def raw(notes: Notes, edits: int, ids: list) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def ours(client, headers, slugs: list[str], versions: dict, edits: int, start: int) -> tuple[float, float]:
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a running process (Linux)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ours(client, headers, slugs: list[str], versions: dict, edits: int, start: int,
+         indexed=None) -> tuple[float, float]:
+    """Wall and CPU time of `edits` edits; with `indexed`, until it says the index has them all."""
     wall, cpu = time.perf_counter(), time.process_time()
     for n in range(edits):
         slug = slugs[n % len(slugs)]
@@ -61,6 +75,9 @@ def ours(client, headers, slugs: list[str], versions: dict, edits: int, start: i
                               json={"base_version": versions[slug], "summary": SUMMARY.format(n=start + n)})
         assert response.status_code == 200, response.get_json()
         versions[slug] = response.get_json()["version"]
+    position = response.get_json()["position"]
+    while indexed is not None and not indexed(position):
+        time.sleep(0.005)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -68,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--follower", choices=("thread", "process"), default="thread")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
@@ -83,32 +101,56 @@ def main() -> None:
             ids.append(note.id)
 
         from wiki import create_app
-        app = create_app({"DATA_DIR": str(data), "NOTIFIER": "off"})
+        app = create_app({"DATA_DIR": str(data), "NOTIFIER": "off", "INDEX_FOLLOWER": args.follower})
         services = app.extensions["lansgrupp"]
+        follower = None
+        if args.follower == "process":
+            follower = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"], cwd=ROOT,
+                env={**os.environ, "WIKI_DATA_DIR": str(data), "WIKI_EVENT_STORE": "sqlite", "WIKI_NOTIFIER": "off"},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = app.test_client()
         token = client.post("/api/v1/tokens", json={"username": "eva.strand", "password": "demo-losen-2026"})
         headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
         items = client.get("/api/v1/examples?status=published&per_page=50", headers=headers).get_json()["items"]
         slugs = [item["slug"] for item in items]
         versions = {item["slug"]: item["version"] for item in items}
-        client.get("/api/v1/examples", headers=headers)  # the follower starts on a request
+        client.get("/api/v1/examples", headers=headers)  # the follower thread starts on a request
+
+        def indexed(position: int) -> bool:
+            return services.index.position() >= position
+
         results = []
         try:
+            ours(client, headers, slugs, versions, 100, 0, indexed)  # both sides warm
+            raw(notes, 100, ids)
             for round_ in range(args.rounds):
-                ours_wall, ours_cpu = ours(client, headers, slugs, versions, args.edits, round_ * args.edits)
-                services.follower.catch_up()
+                follower_cpu = process_cpu(follower.pid) if follower else 0.0
+                ours_wall, ours_cpu = ours(client, headers, slugs, versions, args.edits,
+                                           (round_ + 1) * args.edits, indexed)
+                follower_cpu = process_cpu(follower.pid) - follower_cpu if follower else 0.0
                 raw_wall, raw_cpu = raw(notes, args.edits, ids)
-                results.append((ours_wall, ours_cpu, raw_wall, raw_cpu))
+                results.append((ours_wall, ours_cpu, raw_wall, raw_cpu, follower_cpu))
         finally:
             services.close()
-        print(f"{args.edits} edits per case and round, {args.rounds} rounds, alternating; {len(slugs)} examples")
-        for label, wall_at, cpu_at in (("ours (API, follower thread)", 0, 1), ("raw eventsourcing", 2, 3)):
+            if follower:
+                follower.terminate()
+                follower.wait(timeout=30)
+        print(f"{args.edits} edits per case and round, {args.rounds} rounds, alternating; {len(slugs)} examples; "
+              f"follower: {args.follower}")
+        for label, wall_at, cpu_at in ((f"ours (API, follower {args.follower})", 0, 1), ("raw eventsourcing", 2, 3)):
             walls = [r[wall_at] for r in results]
-            print(f"{label:<30} {args.edits / statistics.median(walls):7.0f} edits/s "
+            print(f"{label:<32} {args.edits / statistics.median(walls):7.0f} edits/s "
                   f"(wall median {statistics.median(walls):.2f} s, CPU {statistics.median(r[cpu_at] for r in results):.2f} s)")
+        if follower:
+            print(f"{'follower process CPU':<32} {statistics.median(r[4] for r in results):.2f} s per round "
+                  f"(ours in all: {statistics.median(r[1] + r[4] for r in results):.2f} s of CPU)")
         ratios = [(args.edits / r[0]) / (args.edits / r[2]) for r in results]
         print(f"ratio ours / raw, min / median / max: {min(ratios):.3f} / {statistics.median(ratios):.3f} / "
               f"{max(ratios):.3f}")
+        cpu_ratios = [(r[3]) / (r[1] + r[4]) for r in results]
+        print(f"per CPU-second, ours / raw, min / median / max: {min(cpu_ratios):.3f} / "
+              f"{statistics.median(cpu_ratios):.3f} / {max(cpu_ratios):.3f}")
 
 
 if __name__ == "__main__":

@@ -311,26 +311,7 @@ class BackgroundFollower:
         return True
 
     def _run(self) -> None:
-        failures, last_commit = 0, 0.0
-        while not self.stopping.is_set():
-            try:
-                run_chores(self.chores, self.log)
-                if self.follower.behind():
-                    gap = COMMIT_GAP - (time.monotonic() - last_commit)
-                    if gap > 0 and self.stopping.wait(gap):  # gather what arrives meanwhile into one commit
-                        break
-                    if self.follower.advance():
-                        last_commit = time.monotonic()
-                        failures = 0
-                        continue
-            except Exception as error:  # noqa: BLE001 - keep following; log and back off
-                failures += 1
-                if self.log:
-                    self.log(f"search index follower: {error!r}")
-                self.stopping.wait(min(5.0, 0.1 * 2 ** failures))
-                continue
-            self.wake.wait(self.poll)
-            self.wake.clear()
+        follow(self.follower, self.stopping, self.poll, self.log, self.chores, wake=self.wake)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -349,28 +330,44 @@ def run_chores(chores, log=None) -> None:
                 log(f"projection chore {getattr(chore, '__qualname__', chore)}: {error!r}")
 
 
+def follow(follower: IndexFollower, stop: threading.Event, poll: float, log=None, chores=(),
+           wake: threading.Event | None = None) -> None:
+    """Follows the log until `stop`, by one thread that holds the data folder's lock (the web
+    process's thread or `index follow`): the chores, then, while the index is behind, a batch at
+    most every `COMMIT_GAP`, else a wait of `poll` (cut short by `wake`). An error (the store
+    unreachable for a while, say) is logged and retried after a growing pause; the index's own
+    position makes the retry apply nothing twice. A broken index is rebuilt."""
+    failures, last_commit = 0, 0.0
+    waiting = wake or stop
+    while not stop.is_set():
+        try:
+            run_chores(chores, log)
+            if follower.behind():
+                gap = COMMIT_GAP - (time.monotonic() - last_commit)
+                if gap > 0 and stop.wait(gap):  # gather what arrives meanwhile into one commit
+                    break
+                if follower.advance():
+                    last_commit = time.monotonic()
+                    failures = 0
+                    continue
+        except Exception as error:  # noqa: BLE001 - keep following; log and back off
+            failures += 1
+            if log:
+                log(f"search index follower: {error!r}")
+            stop.wait(min(5.0, 0.1 * 2 ** failures))
+            continue
+        waiting.wait(poll)
+        if wake is not None:
+            wake.clear()
+
+
 def follow_forever(follower: IndexFollower, lock: FollowerLock, stop: threading.Event, poll: float = 0.05,
                    wait_for_lock: bool = True, log=None, chores=()) -> None:
-    """The `index follow` command's loop: waits for the lock, then follows until `stop`.
-
-    An error (the store unreachable for a while, say) is logged and retried after a pause;
-    the index's own position makes the retry apply nothing twice. A broken index is rebuilt.
-    """
+    """The `index follow` command's loop: waits for the lock, then follows until `stop`."""
     while not lock.acquire():
         if not wait_for_lock or stop.wait(1.0):
             return
     try:
-        while not stop.is_set():
-            run_chores(chores, log)
-            try:
-                caught_up = not follower.advance()
-            except Exception as error:  # noqa: BLE001 - keep following; log and back off
-                if log:
-                    log(f"search index follower: {error!r}")
-                stop.wait(1.0)
-                continue
-            if caught_up:
-                stop.wait(poll)
+        follow(follower, stop, poll, log, chores)
     finally:
         lock.release()
-

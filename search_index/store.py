@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.filedb.filestore import FileStorage
@@ -237,16 +238,18 @@ class SearchIndex:
         """The follower's merge policy: segments are in tiers by the number of digits of their
         document count, and a tier is merged into one segment when it holds `TIER_SIZE` of them.
         A commit of a few documents then seldom merges anything (Whoosh's own policy merged the
-        small segments again at nearly every commit), and the index keeps a few segments per tier."""
+        small segments again at nearly every commit), and the index keeps a few segments per tier.
+        A segment whose documents are all deleted (edits replace documents) is dropped unread."""
         tiers: dict[int, list] = {}
-        for segment in segments:
+        live = [segment for segment in segments if segment.doc_count() > 0]
+        for segment in live:
             tiers.setdefault(len(str(max(segment.doc_count_all(), 1))), []).append(segment)
         merged = [segment for tier in tiers.values() if len(tier) >= TIER_SIZE for segment in tier]
         for segment in merged:
             reader = SegmentReader(writer.storage, writer.schema, segment)
             writer.add_reader(reader)
             reader.close()
-        return [segment for segment in segments if segment not in merged]
+        return [segment for segment in live if segment not in merged]
 
     @contextmanager
     def writer(self, folder: Path | None = None, **options):
@@ -256,6 +259,7 @@ class SearchIndex:
         with self.guarded(folder):
             if linked:
                 folder = self._current_format(folder)
+            options.setdefault("codec", W3Codec(compression=0))  # posting blocks as the bulk writer leaves them
             writer = self.open(folder).writer(timeout=WRITE_LOCK_TIMEOUT, **options)
             try:
                 yield writer

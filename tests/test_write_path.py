@@ -1,6 +1,6 @@
 """The write path's shortcuts keep every answer the same: aggregates kept per process catch up
 with what other processes wrote; the read model leaves an example's facet terms and links as they
-are when an edit changes neither; the follower merges its small segments by tiers."""
+are when an edit changes neither; the follower merges its small segments by tiers and drops those whose documents are all replaced."""
 
 from search_index.search import SearchRequest, Searcher, Visibility
 from search_index.segments import segment_readers
@@ -62,7 +62,9 @@ def test_the_follower_merges_small_segments_by_tiers(world):
         version = response.json["version"]
         world.services.follower.catch_up()
     folder, searcher = world.services.index.reading()
-    counts = [reader.doc_count_all() for _, reader in segment_readers(searcher.reader())]
+    readers = [reader for _, reader in segment_readers(searcher.reader())]
+    counts = [reader.doc_count_all() for reader in readers]
     assert len(counts) < 10, counts  # 26 commits of one or two documents each
+    assert all(reader.doc_count() > 0 for reader in readers), counts  # a segment all replaced is dropped
     found = Searcher(world.services.index).search(SearchRequest(q="Nr 24", visibility=Visibility(everything=True)))
     assert [hit["slug"] for hit in found["hits"]] == [slug] and found["total"] == 1
