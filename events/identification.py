@@ -39,6 +39,7 @@ List fields (`target_groups`, `tags`) are checked item by item; the field of a f
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -449,13 +450,35 @@ def _excerpt(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
     return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
 
 
+_clean: set[bytes] = set()  # digests of texts found clean today (no text is kept)
+_clean_day: date | None = None
+
+
 def check_text(field: str, text: str) -> list[Finding]:
     """Findings in one text, sorted by position; `field` names it in the findings.
 
-    E-mail addresses are looked for in every field but `contact`.
+    E-mail addresses are looked for in every field but `contact`. A text found clean is
+    remembered by a digest for the day (a date of birth may stop being in the future), so an
+    edit does not check again the fields it leaves as they were.
     """
+    global _clean_day
     if not text:
         return []
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16,
+                             person=b"contact" if field == "contact" else b"text").digest()
+    today = date.today()
+    if today != _clean_day or len(_clean) > 50_000:
+        _clean.clear()
+        _clean_day = today
+    if digest in _clean:
+        return []
+    findings = _findings(field, text)
+    if not findings:
+        _clean.add(digest)
+    return findings
+
+
+def _findings(field: str, text: str) -> list[Finding]:
     runs = _digit_runs(text)
     candidates = (_personnummer(text, runs) + _phones(text, runs) + _addresses(text, runs) + _plates(text)
                   + _names(text))

@@ -147,6 +147,8 @@ class SQLitePersonKeys:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        if self._purge_pending:
+            self._purge(attempts=1)
 
     def destroy_many(self, ids: list[str]) -> None:
         db = self._db()

@@ -251,6 +251,14 @@ def test_email_in_contact_field_is_not_a_finding_but_elsewhere_it_is():
     assert [f.kind for f in check_text("contact", "Anna Lindqvist, 070-123 45 67")] == ["name", "phone"]
 
 
+def test_a_text_found_clean_in_contact_is_still_checked_in_another_field():
+    text = "Frågor till samordnaren@lansgrupp.example, varje tisdag."
+    for _ in range(2):  # the second time the contact field's clean text is remembered
+        assert check_text("contact", text) == []
+        assert [f.kind for f in check_text("body", text)] == ["email"]
+
+
+
 def test_ambiguous_given_name_at_sentence_start_needs_a_surname():
     assert {"Per", "Bo", "Liv", "Hans", "Saga"} <= AMBIGUOUS_GIVEN_NAMES
     assert check_text("body", "Saga Dalarna är en förening.") == []
