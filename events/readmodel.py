@@ -127,6 +127,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         set_aside_if_broken(path, thorough=check)
         self._sqlite = LocalSQLite(path, row_factory=sqlite3.Row, secure_delete=True)
         self.purge_pending = False
+        self._actors: dict = {}  # the actors of the event being applied
         self._apply_lock = threading.Lock()
         self._db().executescript(SCHEMA + REGISTER_SCHEMA + MEETING_SCHEMA + SUBSCRIPTION_SCHEMA + ATTACHMENT_SCHEMA)
         with self._connection() as db:
@@ -175,7 +176,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             if not _begin(db, wait):
                 return self.position()
             with _Committed(db):
-                self._apply_all(db, progress)
+                self._apply_all(db, progress, head)
         except sqlite3.OperationalError as error:  # the disk full or read-only: reads go on from what it has
             if wait:
                 raise
@@ -187,10 +188,11 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             self.purge()
         return self.position()
 
-    def _apply_all(self, db, progress) -> None:
-        """Applies the log after the model's position, in batches, inside the caller's transaction."""
+    def _apply_all(self, db, progress, head: int | None = None) -> None:
+        """Applies the log after the model's position, in batches, inside the caller's transaction
+        (up to `head` at least, when known)."""
         position = self.position()
-        while True:
+        while head is None or position < head:
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=BATCH, inclusive_of_start=False)
             if not notifications:
@@ -239,29 +241,31 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         name = type(event).__qualname__
         handler = getattr(self, "_on_" + name.replace(".", "_"), None)
         if handler is not None:
+            self._actors = {}
             handler(db, event, position)
 
-    @staticmethod
-    def _actor_organisation(db, actor: str) -> str | None:
-        """The organisation the acting account belonged to when it acted."""
-        row = db.execute("SELECT organisation FROM accounts WHERE id=?", (account_id_of(actor),)).fetchone()
-        return row[0] if row else None
+    def _actor(self, db, actor: str | None) -> tuple[str | None, str | None]:
+        """(name, organisation) of an event's actor, looked up once per event. The name is the
+        account's username, "raderat konto" once it is erased, or as recorded when it names no
+        account (the demo loader, the command line); the organisation is the one the account
+        belonged to when it acted."""
+        found = self._actors.get(actor)
+        if found is None:
+            row = db.execute("SELECT username, organisation FROM accounts WHERE id=?",
+                             (account_id_of(actor),)).fetchone() if actor else None
+            if row is None:
+                found = (actor, None)
+            else:
+                found = (ERASED_ACCOUNT if row[0] is None else row[0], row[1])
+            self._actors[actor] = found
+        return found
 
-    @staticmethod
-    def _actor_name(db, actor: str | None) -> str | None:
-        """The name an event's actor (an account id, or an older event's username) is shown by:
-        the account's username, "raderat konto" once it is erased, or as recorded when it names no
-        account (the demo loader, the command line)."""
-        if not actor:
-            return actor
-        row = db.execute("SELECT username FROM accounts WHERE id=?", (account_id_of(actor),)).fetchone()
-        if row is None:
-            return actor
-        return ERASED_ACCOUNT if row[0] is None else row[0]
+    def _actor_organisation(self, db, actor: str | None) -> str | None:
+        return self._actor(db, actor)[1]
 
     def _by(self, db, e) -> str | None:
         """The name of the event's actor."""
-        return self._actor_name(db, e.actor)
+        return self._actor(db, e.actor)[0]
 
     def _erase_actor(self, db, username: str) -> None:
         """What an erased account did is shown as done by "raderat konto"; rows kept under its

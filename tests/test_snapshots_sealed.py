@@ -100,3 +100,20 @@ def test_a_snapshot_moved_to_another_version_or_deleted_changes_nothing(world):
         assert other.extensions["lansgrupp"].wiki.get_example(slug).revision == example.revision
     finally:
         other.extensions["lansgrupp"].close()
+
+
+def test_a_snapshot_taken_from_the_saved_aggregate_is_the_state_its_events_give(world):
+    slug, example = edited_example(world, edits=45)
+    taken = list(world.wiki.snapshots.get(example.id))
+    assert [snapshot.originator_version for snapshot in taken] == [20, 40]
+    for snapshot in taken:
+        rebuilt = None
+        for event in world.wiki.events.get(example.id, lte=snapshot.originator_version):
+            rebuilt = event.mutate(rebuilt)
+        assert snapshot.state == type(snapshot).take(rebuilt).state
+    other = fresh_wiki(world)
+    try:
+        loaded = other.extensions["lansgrupp"].wiki.get_example(slug)  # from the snapshot at 40
+        assert (loaded.revision, loaded.version, loaded.text) == (example.revision, example.version, example.text)
+    finally:
+        other.extensions["lansgrupp"].close()
