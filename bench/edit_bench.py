@@ -3,17 +3,19 @@
     .venv/bin/python bench/edit_bench.py [--edits 1000] [--rounds 3] [--follower thread|process]
 
 Ours: `PUT /api/v1/examples/{slug}` through the Flask test client (no HTTP), one edit after the
-other over the demo's published examples, with the index follower following the log as a
-single-process wiki runs it (`thread`, the default: a thread of the same process, so its work
-shares the interpreter with the requests) or as `flask index follow` runs it beside the web
-workers (`process`); either way its work is counted, and with `process` the CPU time of the
-follower's process is given beside this process's. Every edit is validated, merged, checked,
-sealed and saved, and the next request brings the read model up to it. Raw: an `eventsourcing`
-application on SQLite in a data folder of its own (same library, same file store), whose aggregate
-has one event carrying the same fields, loaded and saved the same number of times
-(`repository.get`, one event, `save`), with the same aggregate cache as ours (a get reads only
-the newer events; without it every get reads the whole history and raw slows down round after
-round): the least an edit of an event-sourced aggregate costs.
+other over 50 published examples (the demo's, and more written through the API), with the index
+follower following the log as a single-process wiki runs it (`thread`, the default: a thread of
+the same process, so its work shares the interpreter with the requests) or as `flask index follow`
+runs it beside the web workers (`process`); either way its work is counted, and with `process`
+the CPU time of the follower's process is given beside this process's. Every edit is validated,
+merged, checked, sealed and saved, and the next request brings the read model up to it.
+
+Raw: an `eventsourcing` application on SQLite in a data folder of its own (same library, same
+file store), whose aggregate has one event carrying the same fields, loaded and saved the same
+number of times (`repository.get`, one event, `save`), with the same aggregate cache as ours (a
+get reads only the newer events; without it every get reads the whole history and raw slows down
+round after round): the least an edit of an event-sourced aggregate costs.
+
 The two alternate in each round; ours ends when the index has every edit (its catch-up is
 timed). Wall and CPU time are given, and the ratio of edits per second (ours over raw).
 """
@@ -85,6 +87,24 @@ def ours(client, headers, slugs: list[str], versions: dict, edits: int, start: i
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+AGGREGATES = 50  # examples edited in turn, as raw edits 50 notes in turn
+
+
+def published_examples(client, headers, count: int) -> tuple[list[str], dict]:
+    """`count` published examples (the demo's, and new ones written and published through the
+    API up to `count`) with their versions."""
+    items = client.get(f"/api/v1/examples?status=published&per_page={count}", headers=headers).get_json()["items"]
+    for n in range(len(items), count):
+        created = client.post("/api/v1/examples", headers=headers, json={
+            "title": f"Samverkan mot våld i nära relationer {n}", "summary": SUMMARY.format(n=0),
+            "body": "Socialtjänsten och kvinnojouren träffas varje månad och går igenom nya ärenden.\n\n" * 8})
+        assert created.status_code == 201, created.get_json()
+        published = client.post(f"/api/v1/examples/{created.get_json()['slug']}/publish", headers=headers, json={})
+        assert published.status_code == 200, published.get_json()
+    items = client.get(f"/api/v1/examples?status=published&per_page={count}", headers=headers).get_json()["items"]
+    return [item["slug"] for item in items], {item["slug"]: item["version"] for item in items}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=1000)
@@ -100,7 +120,7 @@ def main() -> None:
                            "SQLITE_DBNAME": str(raw_folder / "events.sqlite"),
                            "AGGREGATE_CACHE_MAXSIZE": Wiki.AGGREGATE_CACHE_SIZE})
         ids = []
-        for n in range(50):
+        for n in range(AGGREGATES):
             note = Note(title=f"Anteckning {n}")
             notes.save(note)
             ids.append(note.id)
@@ -117,9 +137,7 @@ def main() -> None:
         client = app.test_client()
         token = client.post("/api/v1/tokens", json={"username": "eva.strand", "password": "demo-losen-2026"})
         headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
-        items = client.get("/api/v1/examples?status=published&per_page=50", headers=headers).get_json()["items"]
-        slugs = [item["slug"] for item in items]
-        versions = {item["slug"]: item["version"] for item in items}
+        slugs, versions = published_examples(client, headers, AGGREGATES)
         client.get("/api/v1/examples", headers=headers)  # the follower thread starts on a request
 
         def indexed(position: int) -> bool:
