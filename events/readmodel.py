@@ -165,10 +165,11 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         model has, so reads never queue behind a long catch-up."""
         if head is None:
             head = self.app.recorder.max_notification_id() or 0
-        if self.position() >= head:
+        reached = self.position()
+        if reached >= head:
             if self.purge_pending:
                 self.purge()
-            return self.position()
+            return reached
         if not self._apply_lock.acquire(blocking=wait):
             return self.position()
         try:
@@ -176,7 +177,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             if not _begin(db, wait):
                 return self.position()
             with _Committed(db):
-                self._apply_all(db, progress, head)
+                reached = self._apply_all(db, progress, head)
         except sqlite3.OperationalError as error:  # the disk full or read-only: reads go on from what it has
             if wait:
                 raise
@@ -186,11 +187,11 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             self._apply_lock.release()
         if self.purge_pending:
             self.purge()
-        return self.position()
+        return reached
 
-    def _apply_all(self, db, progress, head: int | None = None) -> None:
+    def _apply_all(self, db, progress, head: int | None = None) -> int:
         """Applies the log after the model's position, in batches, inside the caller's transaction
-        (up to `head` at least, when known)."""
+        (up to `head` at least, when known); returns the position reached."""
         position = self.position()
         while head is None or position < head:
             notifications = self.app.recorder.select_notifications(
@@ -203,6 +204,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             if progress:
                 progress(len(notifications))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('position', ?)", (str(position),))
+        return position
 
     def purge(self) -> None:
         """Moves every committed page into the file and empties the WAL, so overwritten
@@ -305,8 +307,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         fields); a revision whose key is gone leaves the example's current text as it was (the
         example's `text_version` names the version whose text is current)."""
         example_id = str(e.originator_id)
-        row = db.execute("SELECT e.version, e.status, e.text_version, v.content FROM examples e JOIN example_versions v "
-                         "ON v.example_id=e.id AND v.version=e.text_version WHERE e.id=?", (example_id,)).fetchone()
+        row = db.execute("SELECT version, status, text_version FROM examples WHERE id=?", (example_id,)).fetchone()
         text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
@@ -319,8 +320,12 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
             self._version(db, example_id, version, None, "", at, by, public, organisation)
             self._history(db, e, position, version, change, "", fields, to_version, public=public, suppressed=True)
             return
-        content = {**dict.fromkeys(CONTENT_FIELDS), **json.loads(row["content"]), **text.get("changes", {}),
-                   **text.get("content", {})}
+        if "content" in text:  # the whole content
+            content = {**dict.fromkeys(CONTENT_FIELDS), **text["content"]}
+        else:  # recorded before sealing: the changed fields, on the current text
+            current = db.execute("SELECT content FROM example_versions WHERE example_id=? AND version=?",
+                                 (example_id, row["text_version"])).fetchone()
+            content = {**dict.fromkeys(CONTENT_FIELDS), **json.loads(current["content"]), **text["changes"]}
         content["title"] = content["title"] or ""
         rendered = render_markdown(content.get("body") or "")
         db.execute(
