@@ -1,12 +1,14 @@
-"""A faster writer for building a fresh index from many documents at once (rebuilds).
+"""The index's writer: faster than Whoosh's own for adding many documents, for the follower's
+commits as for rebuilds.
 
 Whoosh's `SegmentWriter` sends every posting through a generic pool that sorts tuples and,
 when writing, looks up each document's field length on disk once per posting. Here the
 postings are gathered in dictionaries per field and term and the lengths are kept in memory,
 then written in one ordered pass through the same codec (posting blocks left uncompressed,
 which the codec records per block), so the files are the ones Whoosh itself writes and
-reads. Title, summary and body are analysed once for both `text` and `exact`. Only
-additions are supported: it is for new, empty indexes.
+reads. Title, summary and body are analysed once for both `text` and `exact`. Documents are
+added, deleted by number (`delete_document`) and merged from other segments (`add_reader`, as
+a merge policy or an optimize does); `update_document` and deleting by term are not supported.
 """
 
 from functools import cached_property
@@ -30,6 +32,7 @@ class BulkSegmentWriter(SegmentWriter):
         if stored is not None and hasattr(getattr(stored, "_child", None), "_level"):
             stored._child._level = 1
         self._terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        self._merged: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
 
     def add_document(self, **fields):
@@ -167,26 +170,55 @@ class BulkSegmentWriter(SegmentWriter):
         return length
 
     def update_document(self, **fields):
-        raise NotImplementedError("BulkSegmentWriter only adds documents to a new index")
+        raise NotImplementedError("BulkSegmentWriter deletes documents by number, then adds them")
 
     def delete_by_term(self, fieldname, text, searcher=None):
-        raise NotImplementedError("BulkSegmentWriter only adds documents to a new index")
+        raise NotImplementedError("BulkSegmentWriter deletes documents by number, then adds them")
+
+    def add_reader(self, reader):
+        """Merges a segment's live documents into the new segment, after the documents added
+        (a commit merges after every `add_document`), with their lengths kept in memory."""
+        self._check_state()
+        basedoc = self.docnum
+        names = set(self.schema.names()) | {name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(names, reader)
+        numbers = docmap.items() if docmap is not None else ((d, basedoc + d) for d in range(reader.doc_count_all()))
+        scorable = [name for name, field in self.schema.items() if field.scorable]
+        for old, new in numbers:
+            for name in scorable:
+                self._lengths.setdefault(name, {})[new] = reader.doc_field_length(old, name)
+        merged = self._merged
+        for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), basedoc, docmap):
+            terms = merged.setdefault(fieldname, {})
+            entry = terms.get(tbytes)
+            if entry is None:
+                terms[tbytes] = ([docnum], [weight], [vbytes])
+            else:
+                entry[0].append(docnum)
+                entry[1].append(weight)
+                entry[2].append(vbytes)
+        self._added = True
 
     def _flush_segment(self):
         self.perdocwriter.close()
         writer = self.fieldwriter
-        for fieldname in sorted(self._terms):
+        for fieldname in sorted(self._terms.keys() | self._merged.keys()):
             writer.start_field(fieldname, self.schema[fieldname])
             lengths = self._lengths.get(fieldname, {})
-            terms = self._terms[fieldname]
-            for key in sorted(terms):
-                ids, weights, values = terms[key]
-                writer.start_term(key.encode("utf-8") if isinstance(key, str) else key)
+            added = {(key.encode("utf-8") if isinstance(key, str) else key): postings
+                     for key, postings in self._terms.get(fieldname, {}).items()}
+            merged = self._merged.get(fieldname, {})
+            for key in sorted(added.keys() | merged.keys()) if merged else sorted(added):
+                first, then = added.get(key), merged.get(key)
+                ids, weights, values = (first[0] + then[0], first[1] + then[1], first[2] + then[2]) \
+                    if first and then else first or then
+                writer.start_term(key)
                 _add_postings(writer._postwriter, ids, weights, values, lengths)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
         self._terms.clear()
+        self._merged.clear()
         self._lengths.clear()
 
 

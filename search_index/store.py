@@ -20,12 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.filedb.filestore import FileStorage
 
-from .bulk import write_fresh
+from .bulk import BulkSegmentWriter, write_fresh
 from .documents import FORMAT, TRACKING_ID, document, schema
 from .integrity import is_transient, verify
 from .segments import write_segment_caches
@@ -259,8 +257,7 @@ class SearchIndex:
         with self.guarded(folder):
             if linked:
                 folder = self._current_format(folder)
-            options.setdefault("codec", W3Codec(compression=0))  # posting blocks as the bulk writer leaves them
-            writer = self.open(folder).writer(timeout=WRITE_LOCK_TIMEOUT, **options)
+            writer = BulkSegmentWriter(self.open(folder), timeout=WRITE_LOCK_TIMEOUT, **options)
             try:
                 yield writer
             except BaseException:
@@ -270,15 +267,17 @@ class SearchIndex:
     def apply(self, writer, states: dict[str, dict], position: int, *, fresh: bool = False, searcher=None) -> None:
         """Writes the examples' new states and the new position in the writer's one commit; the
         documents they replace are found with one searcher (`searcher`, else the writer's) and
-        deleted, as `update_document` would, without a new searcher per document."""
+        deleted by number, as `update_document` would, without a new searcher per document."""
         if not fresh:
             searcher = searcher or writer.searcher()
             current = self.position(searcher)
             if position <= current:
                 raise PositionConflict(f"index is at {current}, batch ends at {position}")
+            reader = searcher.reader()
             for doc_id in [*states, TRACKING_ID]:
-                for docnum in searcher.docs_for_query(Term("id", doc_id)):
-                    writer.delete_document(docnum)
+                if ("id", doc_id) in reader:  # its live documents, read from the postings unscored
+                    for docnum in reader.postings("id", doc_id).all_ids():
+                        writer.delete_document(docnum)
         for state in states.values():
             writer.add_document(**document(state))
         writer.add_document(id=TRACKING_ID, kind="meta", position=position, format=FORMAT)

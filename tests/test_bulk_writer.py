@@ -37,7 +37,8 @@ def bulk_index(folder: Path, items: list[dict], workers: int) -> SearchIndex:
 
 
 def postings(index: SearchIndex) -> dict:
-    """Every field's terms with (document id, weight) per posting, and each document's lengths."""
+    """Every field's terms with (document id, weight) per posting of a live document, and each
+    document's lengths."""
     searcher = index.searcher()
     reader = searcher.reader()
     ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
@@ -46,7 +47,9 @@ def postings(index: SearchIndex) -> dict:
                   "violence_form", "goal", "municipality", "target_group", "measure_type", "tag"):
         for term in reader.lexicon(field):
             matcher = reader.postings(field, term)
-            result[(field, term)] = sorted((ids[d], round(w, 4)) for d, w in matcher.items_as("weight"))
+            live = sorted((ids[d], round(w, 4)) for d, w in matcher.items_as("weight"))
+            if live:  # a term of deleted documents only stays in the lexicon until its segment is merged
+                result[(field, term)] = live
     lengths = {(ids[d], f): reader.doc_field_length(d, f) for d in ids if ids[d] != "__tracking__"
                for f in ("text", "exact", "title")}
     return {"postings": result, "lengths": lengths}
@@ -66,3 +69,38 @@ def test_bulk_writer_gives_the_same_postings_and_answers(tmp_path, workers):
         assert [h["score"] for h in got["hits"]] == [h["score"] for h in expected["hits"]], q
         if workers == 1:
             assert [h["slug"] for h in got["hits"]] == [h["slug"] for h in expected["hits"]], q
+
+
+def commit(index: SearchIndex, batch: list[dict], position: int, **options) -> None:
+    with index.writer() as writer:
+        index.apply(writer, {s["id"]: s for s in batch}, position)
+        writer.commit(**(options or {"mergetype": index.merge_tiers}))
+
+
+def test_commits_that_replace_and_merge_documents_give_the_postings_of_one_build(tmp_path):
+    """The follower's way: small commits, each replacing the documents it changes (deleted by
+    number), its segments merged by tiers, then an optimize; the same as one build of the end state."""
+    items = states(120)
+    index = SearchIndex(tmp_path / "follower")
+    position = 0
+    for start in range(0, len(items), 4):
+        position += 1
+        commit(index, items[start:start + 4], position)
+    edited = [{**s, "version": 2, "content": {**s["content"], "title": s["content"]["title"] + " reviderad",
+                                              "summary": "Ny sammanfattning om skyddat boende."}}
+              for s in items[::3]]
+    for start in range(0, len(edited), 5):
+        position += 1
+        commit(index, edited[start:start + 5], position)
+    final = {**{s["id"]: s for s in items}, **{s["id"]: s for s in edited}}
+    built = bulk_index(tmp_path, list(final.values()), 1)
+    reader = index.searcher().reader()
+    assert reader.doc_count_all() > reader.doc_count()  # replaced documents are still in segments
+    assert len(index.searcher().reader().leaf_readers()) < 20  # 38 commits, merged by tiers
+    assert postings(index) == postings(built)
+    position += 1
+    commit(index, [], position, optimize=True)
+    assert len(index.searcher().reader().leaf_readers()) == 1 and postings(index) == postings(built)
+    request = SearchRequest(q="skyddat boende reviderad", visibility=Visibility())
+    published = sum(s["status"] == "published" for s in edited)
+    assert Searcher(index).search(request)["total"] == Searcher(built).search(request)["total"] == published
