@@ -62,6 +62,7 @@ class Node:
                     "WIKI_BIND": f"127.0.0.1:{self.port}", "WIKI_WORKERS": str(workers)}
         self.server: subprocess.Popen | None = None
         self.follower: subprocess.Popen | None = None
+        self.own_follower = True  # False: the master runs it (`WIKI_INDEX_FOLLOWER` `process`)
         self._logs: list = []
 
     @property
@@ -78,7 +79,8 @@ class Node:
         self.server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:wiki.gunicorn_config", "wiki:create_app()"],
             cwd=ROOT, env=self.env, stdout=self._log("gunicorn"), stderr=subprocess.STDOUT)
-        self.start_follower()
+        if self.own_follower:
+            self.start_follower()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.server.poll() is not None:
@@ -96,17 +98,25 @@ class Node:
             [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow", "--poll", "0.05"],
             cwd=ROOT, env=self.env, stdout=self._log("follower"), stderr=subprocess.STDOUT)
 
-    def worker_pids(self) -> list[int]:
-        """The gunicorn workers: the master's children."""
-        pids = []
+    def children(self) -> dict[int, str]:
+        """The master's children and their command lines."""
+        found = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.server.pid:
+                    found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:
                 continue
-            if int(fields[1]) == self.server.pid:
-                pids.append(int(stat.parent.name))
-        return sorted(pids)
+        return found
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the master's children but an index follower it runs."""
+        return sorted(pid for pid, command in self.children().items() if "index follow" not in command)
+
+    def follower_pids(self) -> list[int]:
+        """The index follower processes the master runs (`WIKI_INDEX_FOLLOWER` `process`)."""
+        return sorted(pid for pid, command in self.children().items() if "index follow" in command)
 
     def kill_worker(self) -> int:
         """kill -9 of one worker; gunicorn's master starts another."""

@@ -8,10 +8,22 @@ after `max_requests`) starts quickly, and it loads the search's per-segment data
 requests (`post_worker_init`), so its first searches are not slower than the rest.
 `WIKI_WORKERS` (default 4) and `WIKI_BIND` (default 127.0.0.1:8000) set the obvious; gunicorn's
 own flags override them.
+
+The index follower runs as a process of its own beside the workers (`WIKI_INDEX_FOLLOWER`
+`process`, the default here), started by the master when it is ready, started again if it ends,
+and stopped with the server: a follower thread inside a worker would share that worker's
+interpreter with its requests (measured in docs/BENCHMARKS.md, "Edits"). `thread` lets a worker
+follow instead (one per data folder, by `flock`); `none` leaves it to an `index follow` of your own.
 """
 
 import importlib
+import logging
 import os
+import select
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 
 bind = os.environ.get("WIKI_BIND", "127.0.0.1:8000")
@@ -23,6 +35,66 @@ graceful_timeout = 20
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("WIKI_ACCESS_LOG") or None
+FOLLOWER = os.environ.get("WIKI_INDEX_FOLLOWER", "process")
+RESTART_DELAY = 1.0  # seconds before an ended follower process is started again
+
+
+class FollowerProcess:
+    """`flask --app wiki index follow` as a child of the master, kept running by a thread.
+
+    It is started with `posix_spawn` (no pipe to the child that a worker forked meanwhile could
+    hold open) and watched through a pidfd: the master's own reaper may collect it first, and a
+    pidfd cannot mistake a new process with the same id for it."""
+
+    def __init__(self, log: logging.Logger):
+        self.log = log
+        self.stopping = threading.Event()
+        self.pid: int | None = None
+        self.thread = threading.Thread(target=self._run, name="index-follower-process", daemon=True)
+
+    def start(self) -> "FollowerProcess":
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            self.pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
+                                      os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+            self._wait(self.pid)
+            if self.stopping.wait(RESTART_DELAY):
+                return
+            self.log.warning("index follower process %s ended; starting it again", self.pid)
+
+    def _wait(self, pid: int, timeout: float | None = None) -> bool:
+        """Whether process `pid` ended (and is collected) before `timeout` or the server's stop."""
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # ended and collected already
+            return True
+        try:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while not select.select([pidfd], [], [], 0.5)[0]:
+                if (timeout is None and self.stopping.is_set()) or (deadline and time.monotonic() > deadline):
+                    return False
+        finally:
+            os.close(pidfd)
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # the master's reaper collected it
+            pass
+        return True
+
+    def stop(self, timeout: float = 20.0) -> None:
+        self.stopping.set()
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                if not self._wait(self.pid, timeout):
+                    os.kill(self.pid, signal.SIGKILL)
+                    self._wait(self.pid, 5.0)
+            except ProcessLookupError:
+                pass
+        self.thread.join(timeout)
 
 
 def on_starting(server):
@@ -44,6 +116,20 @@ def on_starting(server):
             raise SystemExit("Händelselagret saknar tabeller: kör först flask --app wiki db init.")
     finally:
         wiki.close()
+    if FOLLOWER == "process":
+        os.environ["WIKI_INDEX_FOLLOWER"] = "none"  # the workers leave following to the master's process
+
+
+def when_ready(server):
+    """Starts the index follower process (with `WIKI_INDEX_FOLLOWER` `process`)."""
+    if FOLLOWER == "process":
+        server.wiki_follower = FollowerProcess(server.log).start()
+
+
+def on_exit(server):
+    follower = getattr(server, "wiki_follower", None)
+    if follower is not None:
+        follower.stop(graceful_timeout)
 
 
 def post_worker_init(worker):
