@@ -12,6 +12,7 @@ a merge policy or an optimize does); `update_document` and deleting by term are 
 """
 
 from functools import cached_property
+from pathlib import Path
 
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec
@@ -20,8 +21,10 @@ from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .analysis import PART_SEPARATOR, WORD, TextAnalyzer, analyze_parts, word_terms
+from . import segments
 
 EMPTY = b""
+STORED_LEVEL = 0  # each document's stored fields kept as they are (zlib's level 1 was a sixth of a build's CPU)
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -30,7 +33,7 @@ class BulkSegmentWriter(SegmentWriter):
         super().__init__(ix, **options)
         stored = self.perdocwriter._colwriters.get("_stored")
         if stored is not None and hasattr(getattr(stored, "_child", None), "_level"):
-            stored._child._level = 1
+            stored._child._level = STORED_LEVEL
         self._terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._merged: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
@@ -202,6 +205,9 @@ class BulkSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         writer = self.fieldwriter
+        docs = self.docnum - self.docbase
+        least = segments.frequent_least(docs) if docs >= segments.FREQUENT_FROM_DOCS else None
+        frequent = {}
         for fieldname in sorted(self._terms.keys() | self._merged.keys()):
             writer.start_field(fieldname, self.schema[fieldname])
             lengths = self._lengths.get(fieldname, {})
@@ -215,8 +221,15 @@ class BulkSegmentWriter(SegmentWriter):
                 writer.start_term(key)
                 _add_postings(writer._postwriter, ids, weights, values, lengths)
                 writer.finish_term()
+                if least is not None and len(ids) >= least and fieldname in segments.FREQUENT_FIELDS:
+                    frequent[(fieldname, key.decode("utf-8"))] = (ids, weights)
             writer.finish_field()
         writer.close()
+        if least is not None:  # the segment's frequent postings, from memory (else read back by `write_caches`)
+            folder = Path(self.storage.folder) / segments.CACHE_FOLDER
+            folder.mkdir(exist_ok=True)
+            segments.write_frequent_postings(folder / segments.postings_file_name(self.newsegment.segment_id()), docs,
+                                             frequent)
         self._terms.clear()
         self._merged.clear()
         self._lengths.clear()
@@ -327,6 +340,11 @@ def write_fresh(ix, states: list[dict], tracking: dict, workers: int = 1) -> Non
                         if name.startswith(prefix):
                             os.replace(os.path.join(part, name), os.path.join(folder, name))
                     writer.segments.append(segment)
+                caches = os.path.join(part, segments.CACHE_FOLDER)  # the frequent postings its writer kept
+                if os.path.isdir(caches):
+                    os.makedirs(os.path.join(folder, segments.CACHE_FOLDER), exist_ok=True)
+                    for name in os.listdir(caches):
+                        os.replace(os.path.join(caches, name), os.path.join(folder, segments.CACHE_FOLDER, name))
             writer.add_document(**tracking)
             writer.commit(merge=False)
         except BaseException:

@@ -203,8 +203,9 @@ def write_segment_caches(index_folder: Path, searcher) -> int:
         keep.update((name, postings_file_name(_segment_key(subreader))))
         if (folder / name).exists():
             continue
-        if subreader.doc_count_all() >= FREQUENT_FROM_DOCS:
-            _write_frequent_postings(folder / postings_file_name(_segment_key(subreader)), subreader)
+        postings = folder / postings_file_name(_segment_key(subreader))
+        if subreader.doc_count_all() >= FREQUENT_FROM_DOCS and not postings.exists():  # else written by its writer
+            _write_frequent_postings(postings, subreader)
         write_cache_file(folder / name, subreader.doc_count_all(), _sections(subreader))
         written += 1
     for path in folder.iterdir():
@@ -222,28 +223,41 @@ def postings_file_name(segment_key: str) -> str:
     return f"{segment_key}.v{CACHE_FORMAT}.postings"
 
 
-def _write_frequent_postings(path: Path, subreader) -> None:
-    """The posting lists of a large segment's frequent terms (in `FREQUENT_FIELDS`, in at least one
-    document in `FREQUENT_SHARE`) as plain arrays: an index (marshal: document count, and per
-    (field, term) its offset and length), then int32 ids and float32 weights (Whoosh's own weight
-    precision) per term. A fresh worker reads one term's slice instead of decoding Whoosh's blocks."""
-    count = subreader.doc_count_all()
-    least = max(FREQUENT_MIN_POSTINGS, count // FREQUENT_SHARE)
+def frequent_least(docs: int) -> int:
+    """The fewest documents a term of a segment of `docs` documents is in to be frequent."""
+    return max(FREQUENT_MIN_POSTINGS, docs // FREQUENT_SHARE)
+
+
+def write_frequent_postings(path: Path, docs: int, terms: dict[tuple[str, str], tuple]) -> None:
+    """The posting lists of a large segment's frequent terms (in `FREQUENT_FIELDS`, in at least
+    `frequent_least` documents), `{(field, term): (ids, weights)}`, as plain arrays: an index
+    (marshal: document count, and per (field, term) its offset and length), then int32 ids and
+    float32 weights (Whoosh's own weight precision) per term. A fresh worker reads one term's slice
+    instead of decoding Whoosh's blocks."""
     index, chunks, offset = {}, [], 0
+    for key in sorted(terms):
+        ids, weights = terms[key]
+        chunk = np.asarray(ids, dtype="<i4").tobytes() + np.asarray(weights, dtype="<f4").tobytes()
+        index[key] = (offset, len(ids))
+        chunks.append(chunk)
+        offset += len(chunk)
+    _write_with_header(path, {"format": CACHE_FORMAT, "docs": docs, "terms": index}, chunks)
+
+
+def _write_frequent_postings(path: Path, subreader) -> None:
+    """The frequent terms' postings of a segment read back from its files."""
+    least = frequent_least(subreader.doc_count_all())
+    terms = {}
     for field in FREQUENT_FIELDS:
         if field not in subreader.schema:
             continue
         for (name, text), info in subreader._terms.items_from(field, b""):
             if name != field:
                 break
-            if info.doc_frequency() < least:
-                continue
-            postings = _read_postings(subreader, field, text)
-            chunk = postings.ids.astype("<i4").tobytes() + postings.weights.astype("<f4").tobytes()
-            index[(field, text.decode("utf-8"))] = (offset, len(postings.ids))
-            chunks.append(chunk)
-            offset += len(chunk)
-    _write_with_header(path, {"format": CACHE_FORMAT, "docs": count, "terms": index}, chunks)
+            if info.doc_frequency() >= least:
+                postings = _read_postings(subreader, field, text)
+                terms[(field, text.decode("utf-8"))] = (postings.ids, postings.weights)
+    write_frequent_postings(path, subreader.doc_count_all(), terms)
 
 
 class _FrequentPostings:

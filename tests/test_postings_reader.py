@@ -60,6 +60,10 @@ def test_a_large_segments_frequent_terms_are_read_from_the_follower_file_as_from
     kept = caches.frequent(reader, key).terms
     assert path.exists() and len(kept) > 50
     assert all(count >= max(100, 400 // 50) for _, count in kept.values())
+    from_memory = path.read_bytes()  # the bulk writer's, kept when it wrote the segment
+    for name in (postings_file_name(key), segments.cache_file_name(key)):
+        (index.folder() / CACHE_FOLDER / name).unlink()
+    assert index.write_caches() == 1 and path.read_bytes() == from_memory  # read back from the segment: the same
     for field, text in kept:
         ours = caches.postings(reader, key, field, text)
         theirs = _postings_of(reader._terms.matcher(field, text.encode(), reader.schema[field].format))
