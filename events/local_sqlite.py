@@ -33,10 +33,11 @@ class LocalSQLite:
         connection's read keeps it busy after `attempts` tries."""
         db = self.connection()
         for attempt in range(attempts):
+            if attempt:
+                time.sleep(delay)
             busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
                 return True
-            time.sleep(delay)
         return False
 
     def close(self) -> None:

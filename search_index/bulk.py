@@ -107,13 +107,7 @@ class BulkSegmentWriter(SegmentWriter):
                     counts[item] = counts.get(item, 0) + 1
             items = [(term.encode("utf-8"), count * boost, pack_uint(count)) for term, count in counts.items()]
         for tbytes, weight, vbytes in items:
-            entry = terms.get(tbytes)
-            if entry is None:
-                terms[tbytes] = ([docnum], [weight], [vbytes])
-            else:
-                entry[0].append(docnum)
-                entry[1].append(weight)
-                entry[2].append(vbytes)
+            _add_posting(terms, tbytes, docnum, weight, vbytes)
 
     def _analyse_text(self, fields: dict, docnum: int) -> dict[str, int]:
         """The `text` and `exact` fields from one analysis pass; returns their lengths."""
@@ -190,16 +184,8 @@ class BulkSegmentWriter(SegmentWriter):
         for old, new in numbers:
             for name in scorable:
                 self._lengths.setdefault(name, {})[new] = reader.doc_field_length(old, name)
-        merged = self._merged
         for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), basedoc, docmap):
-            terms = merged.setdefault(fieldname, {})
-            entry = terms.get(tbytes)
-            if entry is None:
-                terms[tbytes] = ([docnum], [weight], [vbytes])
-            else:
-                entry[0].append(docnum)
-                entry[1].append(weight)
-                entry[2].append(vbytes)
+            _add_posting(self._merged.setdefault(fieldname, {}), tbytes, docnum, weight, vbytes)
         self._added = True
 
     def _flush_segment(self):
@@ -236,6 +222,17 @@ class BulkSegmentWriter(SegmentWriter):
 
 
 __all__ = ["BulkSegmentWriter"]
+
+
+def _add_posting(terms: dict, key, docnum: int, weight: float, vbytes: bytes) -> None:
+    """One posting into a field's postings per term (the text fields' loops do this inline)."""
+    entry = terms.get(key)
+    if entry is None:
+        terms[key] = ([docnum], [weight], [vbytes])
+    else:
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(vbytes)
 
 
 def _add_postings(postings, ids: list, weights: list, values: list, lengths: dict) -> None:
