@@ -63,3 +63,23 @@ def running_follower(pid: int) -> bool:
             return b"index\0follow" in cmdline.read()
     except OSError:
         return False
+
+
+def test_the_follower_ends_when_the_master_is_killed(tmp_path):
+    data_dir = tmp_path / "data"
+    flask_command(str(data_dir), "sqlite", "demo", "load")
+    node = Node(str(data_dir), "sqlite", workers=1)
+    node.env.pop("WIKI_INDEX_FOLLOWER")
+    node.own_follower = False
+    with node:
+        follower = wait_until(node.follower_pids, what="the follower process")[0]
+        workers = node.worker_pids()
+        node.server.send_signal(signal.SIGKILL)
+        try:
+            wait_until(lambda: not running_follower(follower), what="the follower to end with its master")
+        finally:
+            for pid in workers:  # orphaned workers would notice later; do not leave them to the next test
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass

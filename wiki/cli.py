@@ -141,6 +141,15 @@ def index_follow(poll, batch):
     stop = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: stop.set())
+    parent = os.environ.get("WIKI_FOLLOWER_PARENT")
+    if parent:  # run by gunicorn's master (wiki/gunicorn_config.py): ends with it, even when it is killed
+
+        def watch_parent():
+            while not stop.wait(1.0):
+                if os.getppid() != int(parent):
+                    stop.set()
+
+        threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
     background = services().background
     follower = services().follower
     follower.batch = max(1, batch)

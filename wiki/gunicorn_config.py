@@ -59,7 +59,8 @@ class FollowerProcess:
     def _run(self) -> None:
         while not self.stopping.is_set():
             self.pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
-                                      os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+                                      {**os.environ, "WIKI_FOLLOWER_PARENT": str(os.getpid())},
+                                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
             self._wait(self.pid)
             if self.stopping.wait(RESTART_DELAY):
                 return
