@@ -58,10 +58,15 @@ class FollowerProcess:
 
     def _run(self) -> None:
         while not self.stopping.is_set():
-            self.pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
-                                      {**os.environ, "WIKI_FOLLOWER_PARENT": str(os.getpid())},
-                                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-            self._wait(self.pid)
+            try:
+                self.pid = os.posix_spawn(
+                    sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
+                    {**os.environ, "WIKI_FOLLOWER_PARENT": str(os.getpid())},
+                    file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+            except OSError as error:
+                self.log.error("index follower process could not start: %r", error)
+            else:
+                self._wait(self.pid)
             if self.stopping.wait(RESTART_DELAY):
                 return
             self.log.warning("index follower process %s ended; starting it again", self.pid)
