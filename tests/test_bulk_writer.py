@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from whoosh.writing import SegmentWriter
+
 from bench.corpus import generate
 from search_index.search import Searcher, SearchRequest, Visibility
 from search_index.store import SearchIndex
@@ -21,10 +23,12 @@ def states(count: int) -> list[dict]:
 
 
 def standard_index(folder: Path, items: list[dict]) -> SearchIndex:
+    """The same documents written by Whoosh's own `SegmentWriter` (the wiki's writers are all bulk ones)."""
     index = SearchIndex(folder / "standard")
-    with index.writer() as writer:
-        index.apply(writer, {s["id"]: s for s in items}, 1, fresh=True)
-        writer.commit()
+    writer = index.open().writer()
+    assert type(writer) is SegmentWriter
+    index.apply(writer, {s["id"]: s for s in items}, 1, fresh=True)
+    writer.commit()
     return index
 
 
