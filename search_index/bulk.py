@@ -20,8 +20,8 @@ from whoosh.fields import ID, KEYWORD
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import PART_SEPARATOR, WORD, TextAnalyzer, analyze_parts, word_terms
 from . import segments
+from .analysis import PART_SEPARATOR, WORD, TextAnalyzer, analyze_parts, word_terms
 
 EMPTY = b""
 STORED_LEVEL = 0  # each document's stored fields kept as they are (zlib's level 1 was a sixth of a build's CPU)
