@@ -1,5 +1,7 @@
 """The learning example (*lärande exempel*) and the slug that names it."""
 
+import copy
+from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -8,6 +10,19 @@ CONTENT_FIELDS = (
     "title", "summary", "body", "organisations", "municipalities", "violence_forms",
     "goals", "target_groups", "measure_types", "evaluation", "period", "contact", "tags",
 )
+
+
+_IMMUTABLE = (str, int, float, bool, type(None), UUID, datetime)
+
+
+def _copied(value, memo):
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is list and all(isinstance(item, _IMMUTABLE) for item in value):
+        return list(value)
+    if type(value) is dict and all(isinstance(item, _IMMUTABLE) for item in value.values()):
+        return dict(value)
+    return copy.deepcopy(value, memo)
 
 
 class LearningExample(Aggregate):
@@ -31,6 +46,15 @@ class LearningExample(Aggregate):
     """
 
     source: str | None = None  # aggregates restored from snapshots taken before version 2 have none
+
+    def __deepcopy__(self, memo):
+        """A copy as `copy.deepcopy` makes it, without walking every number of a long history
+        (`revision_versions` grows with each revision; the aggregate cache copies on every load):
+        immutable values are shared, lists and dicts of them copied flat, the rest deep-copied."""
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        clone.__dict__.update({name: _copied(value, memo) for name, value in self.__dict__.items()})
+        return clone
 
     class Created(Aggregate.Created):
         """Version 2 records where the example came from (`source`: "api", "page", "import", "demo");

@@ -68,3 +68,23 @@ def test_the_follower_merges_small_segments_by_tiers(world):
     assert all(reader.doc_count() > 0 for reader in readers), counts  # a segment all replaced is dropped
     found = Searcher(world.services.index).search(SearchRequest(q="Nr 24", visibility=Visibility(everything=True)))
     assert [hit["slug"] for hit in found["hits"]] == [slug] and found["total"] == 1
+
+
+def test_a_copy_of_an_example_equals_it_and_shares_nothing_that_changes(world):
+    import copy
+
+    slug = world.example("maja", title="Kopian")
+    for n in range(3):
+        assert world.api("PUT", f"/examples/{slug}", "maja", json={"base_version": n + 1, "summary": f"Nr {n}."}
+                         ).status_code == 200
+    example = world.wiki.get_example(slug)
+    example.text = {"plain": {"content": {"title": "Kopian"}}}  # a nested dict is copied deep
+    clone = copy.deepcopy(example)
+    assert type(clone) is type(example) and clone.__dict__ == example.__dict__
+    for name, value in example.__dict__.items():
+        if isinstance(value, (list, dict)):
+            assert getattr(clone, name) is not value, name
+    assert clone.text["plain"] is not example.text["plain"]
+    clone.revision_versions.append(99)
+    clone.organisations.append("mora-kommun")
+    assert 99 not in example.revision_versions and "mora-kommun" not in example.organisations
