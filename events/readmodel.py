@@ -164,7 +164,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         another thread or process is applying already, it returns at once with the position the
         model has, so reads never queue behind a long catch-up."""
         if head is None:
-            head = self.app.recorder.max_notification_id() or 0
+            head = self.app.log_head()
         reached = self.position()
         if reached >= head:
             if self.purge_pending:
