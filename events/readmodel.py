@@ -307,7 +307,7 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         fields); a revision whose key is gone leaves the example's current text as it was (the
         example's `text_version` names the version whose text is current)."""
         example_id = str(e.originator_id)
-        row = db.execute("SELECT version, status, text_version FROM examples WHERE id=?", (example_id,)).fetchone()
+        row = db.execute("SELECT version, status, text_version, slug FROM examples WHERE id=?", (example_id,)).fetchone()
         text = self.app.revisions.open_event(e)
         version = row["version"] + 1
         at = iso(e.timestamp)
@@ -336,7 +336,8 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         if row["text_version"] != version - 1 or getattr(e, "changed", None) is None or set(fields) & INDEXED_FIELDS:
             self._index_example(db, example_id, content, rendered.links)
         self._version(db, example_id, version, content, rendered.html, at, by, public, organisation)
-        self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public)
+        self._history(db, e, position, version, change, text.get("comment"), fields, to_version, public=public,
+                      slug=row["slug"])
 
     @staticmethod
     def _version(db, example_id, version, content, html, at, by, public, organisation) -> None:
@@ -401,8 +402,10 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         version = db.execute("SELECT version FROM examples WHERE id=?", (example_id,)).fetchone()[0]
         self._history(db, e, position, version, change or status, comment, [], None, public=public)
 
-    def _history(self, db, e, position, version, change, comment, fields, to_version, public, suppressed=False):
-        slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
+    def _history(self, db, e, position, version, change, comment, fields, to_version, public, suppressed=False,
+                 slug=None):
+        if slug is None:
+            slug = db.execute("SELECT slug FROM examples WHERE id=?", (str(e.originator_id),)).fetchone()[0]
         db.execute("INSERT INTO example_history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    (position, str(e.originator_id), slug, version, iso(e.timestamp), self._by(db, e), comment or "",
                     change, json.dumps(fields), to_version, int(public), self._actor_organisation(db, e.actor),
