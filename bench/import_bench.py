@@ -65,7 +65,7 @@ def main() -> None:
 def sizes(data: Path, count: int) -> None:
     """The data folder's size per example (the demo's few rows included), by part."""
     parts = {"event log (events.sqlite)": "events.sqlite*", "key table (keys.sqlite)": "keys.sqlite*",
-             "read model (pages.sqlite)": "pages.sqlite*", "search index": "index/**/*"}
+             "read model (pages.sqlite)": "pages.sqlite*", "search index": "search-*/**/*"}
     total = sum(p.stat().st_size for p in data.rglob("*") if p.is_file())
     for label, pattern in parts.items():
         size = sum(p.stat().st_size for p in data.glob(pattern) if p.is_file())
