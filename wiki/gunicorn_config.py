@@ -23,7 +23,6 @@ import select
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 bind = os.environ.get("WIKI_BIND", "127.0.0.1:8000")
@@ -43,64 +42,70 @@ class FollowerProcess:
     """`flask --app wiki index follow` as a child of the master, kept running by a thread.
 
     It is started with `posix_spawn` (no pipe to the child that a worker forked meanwhile could
-    hold open) and watched through a pidfd: the master's own reaper may collect it first, and a
-    pidfd cannot mistake a new process with the same id for it."""
+    hold open) and watched and signalled through a pidfd: the master's own reaper may collect it
+    first, and a pidfd cannot mistake a new process with the same id for it."""
 
     def __init__(self, log: logging.Logger):
         self.log = log
         self.stopping = threading.Event()
-        self.pid: int | None = None
+        self._lock = threading.Lock()  # the spawn, and the signals stop() sends, against each other
+        self._pidfd: int | None = None
         self.thread = threading.Thread(target=self._run, name="index-follower-process", daemon=True)
 
     def start(self) -> "FollowerProcess":
         self.thread.start()
         return self
 
+    def _spawn(self) -> tuple[int, int] | None:
+        with self._lock:
+            if self.stopping.is_set():
+                return None
+            pid = os.posix_spawn(
+                sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
+                {**os.environ, "WIKI_FOLLOWER_PARENT": str(os.getpid())},
+                file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+            self._pidfd = os.pidfd_open(pid)
+            return pid, self._pidfd
+
     def _run(self) -> None:
-        while not self.stopping.is_set():
+        while True:
             try:
-                self.pid = os.posix_spawn(
-                    sys.executable, [sys.executable, "-m", "flask", "--app", "wiki", "index", "follow"],
-                    {**os.environ, "WIKI_FOLLOWER_PARENT": str(os.getpid())},
-                    file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+                spawned = self._spawn()
             except OSError as error:
                 self.log.error("index follower process could not start: %r", error)
             else:
-                self._wait(self.pid)
+                if spawned is None:
+                    return
+                pid, pidfd = spawned
+                select.select([pidfd], [], [])  # readable once the process has ended
+                with self._lock:
+                    self._pidfd = None
+                    os.close(pidfd)
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:  # the master's reaper collected it
+                    pass
             if self.stopping.wait(RESTART_DELAY):
                 return
-            self.log.warning("index follower process %s ended; starting it again", self.pid)
+            self.log.warning("index follower process ended; starting it again")
 
-    def _wait(self, pid: int, timeout: float | None = None) -> bool:
-        """Whether process `pid` ended (and is collected) before `timeout` or the server's stop."""
-        try:
-            pidfd = os.pidfd_open(pid)
-        except OSError:  # ended and collected already
-            return True
-        try:
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while not select.select([pidfd], [], [], 0.5)[0]:
-                if (timeout is None and self.stopping.is_set()) or (deadline and time.monotonic() > deadline):
-                    return False
-        finally:
-            os.close(pidfd)
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # the master's reaper collected it
-            pass
-        return True
+    def _signal(self, number: int) -> None:
+        with self._lock:
+            if self._pidfd is not None:
+                try:
+                    signal.pidfd_send_signal(self._pidfd, number)
+                except ProcessLookupError:
+                    pass
 
     def stop(self, timeout: float = 20.0) -> None:
-        self.stopping.set()
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-                if not self._wait(self.pid, timeout):
-                    os.kill(self.pid, signal.SIGKILL)
-                    self._wait(self.pid, 5.0)
-            except ProcessLookupError:
-                pass
+        """Asks the process to stop (SIGTERM, then SIGKILL after `timeout`) and waits for it."""
+        with self._lock:
+            self.stopping.set()
+        self._signal(signal.SIGTERM)
         self.thread.join(timeout)
+        if self.thread.is_alive():
+            self._signal(signal.SIGKILL)
+            self.thread.join(5.0)
 
 
 def on_starting(server):
