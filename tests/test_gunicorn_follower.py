@@ -36,12 +36,18 @@ def found(node: Node, word: str) -> list[str]:
     return [hit["slug"] for hit in body["hits"]] if status == 200 else []
 
 
-def test_the_master_runs_the_index_follower_and_starts_it_again(tmp_path):
+def demo_node(tmp_path, workers: int) -> Node:
+    """gunicorn on the demo's data, with the follower left to the master (the default)."""
     data_dir = tmp_path / "data"
     flask_command(str(data_dir), "sqlite", "demo", "load")
-    node = Node(str(data_dir), "sqlite", workers=2)
+    node = Node(str(data_dir), "sqlite", workers=workers)
     node.env.pop("WIKI_INDEX_FOLLOWER")
     node.own_follower = False
+    return node
+
+
+def test_the_master_runs_the_index_follower_and_starts_it_again(tmp_path):
+    node = demo_node(tmp_path, workers=2)
     with node:
         first = wait_until(node.follower_pids, what="the follower process")
         assert len(first) == 1 and len(node.worker_pids()) == 2
@@ -66,11 +72,7 @@ def running_follower(pid: int) -> bool:
 
 
 def test_the_follower_ends_when_the_master_is_killed(tmp_path):
-    data_dir = tmp_path / "data"
-    flask_command(str(data_dir), "sqlite", "demo", "load")
-    node = Node(str(data_dir), "sqlite", workers=1)
-    node.env.pop("WIKI_INDEX_FOLLOWER")
-    node.own_follower = False
+    node = demo_node(tmp_path, workers=1)
     with node:
         follower = wait_until(node.follower_pids, what="the follower process")[0]
         workers = node.worker_pids()

@@ -113,14 +113,14 @@ def on_starting(server):
     read model's file once for all workers (a worker started later, after `max_requests`, does not
     read a large file through again); imports the app's modules for the workers to inherit (no app,
     no connection is made here)."""
-    importlib.import_module("wiki")
+    wiki_package = importlib.import_module("wiki")
     from events.application import Wiki, store_environment
     from events.readmodel import set_aside_if_broken
 
     data_dir = os.path.abspath(os.environ.get("WIKI_DATA_DIR") or "instance")
     os.makedirs(data_dir, exist_ok=True)
     set_aside_if_broken(os.path.join(data_dir, "pages.sqlite"))
-    os.environ["WIKI_READ_MODEL_CHECKED"] = str(Path(data_dir).resolve())
+    os.environ[wiki_package.READ_MODEL_CHECKED] = str(Path(data_dir).resolve())
     wiki = Wiki(env=store_environment(data_dir, os.environ.get("WIKI_EVENT_STORE", "sqlite"), create_tables=None))
     try:
         if not wiki.store_ready():
