@@ -2,18 +2,22 @@
 commits as for rebuilds.
 
 Whoosh's `SegmentWriter` sends every posting through a generic pool that sorts tuples and,
-when writing, looks up each document's field length on disk once per posting. Here the
-postings are gathered in dictionaries per field and term and the lengths are kept in memory,
-then written in one ordered pass through the same codec (posting blocks left uncompressed,
-which the codec records per block), so the files are the ones Whoosh itself writes and
-reads. Title, summary and body are analysed once for both `text` and `exact`. Documents are
+when writing, looks up each document's field length on disk once per posting. Here title,
+summary, body and attachment text are analysed once for both `text` and `exact` and inverted
+with numpy at the segment's end (`inverter.TextInverter`); the other fields' postings are
+gathered in dictionaries per term; the lengths are kept in memory; and every field's posting
+lists are written from arrays in Whoosh's W3 format (`posting_blocks.write_field`, blocks left
+uncompressed, which the format records per block), so the files are ones Whoosh reads. Documents are
 added, deleted by number (`delete_document`) and merged from other segments (`add_reader`, as
 a merge policy or an optimize does); `update_document` and deleting by term are not supported.
 """
 
+import struct
+import zlib
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD
@@ -21,9 +25,12 @@ from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from . import segments
-from .analysis import PART_SEPARATOR, WORD, TextAnalyzer, analyze_parts, word_terms
+from .analysis import WORD, TextAnalyzer, word_terms
+from .inverter import TextInverter
+from .posting_blocks import FieldPostings, write_field
 
 EMPTY = b""
+_COUNTS = {count: pack_uint(count) for count in range(1, 64)}  # a keyword's `Frequency` values
 STORED_LEVEL = 0  # each document's stored fields kept as they are (zlib's level 1 was a sixth of a build's CPU)
 
 
@@ -34,9 +41,11 @@ class BulkSegmentWriter(SegmentWriter):
         stored = self.perdocwriter._colwriters.get("_stored")
         if stored is not None and hasattr(getattr(stored, "_child", None), "_level"):
             stored._child._level = STORED_LEVEL
+            stored._child._compress = stored_deflate
         self._terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._merged: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
+        self._inverter = TextInverter()
 
     def add_document(self, **fields):
         self._check_state()
@@ -47,7 +56,9 @@ class BulkSegmentWriter(SegmentWriter):
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
-        analysed = self._analyse_text(fields, docnum) if "text" in fields and "exact" in fields else {}
+        if ("text" in fields) != ("exact" in fields):
+            raise ValueError("BulkSegmentWriter indexes the fields text and exact together")
+        analysed = self._analyse_text(fields, docnum) if "text" in fields else {}
         for fieldname in fieldnames:
             value = fields.get(fieldname)
             if value is None:
@@ -97,47 +108,27 @@ class BulkSegmentWriter(SegmentWriter):
     def _add_plain(self, fieldname: str, field, value: str, docnum: int) -> None:
         boost = field.format.field_boost
         terms = self._terms.setdefault(fieldname, {})
-        if self._plain_fields[fieldname] == "whole":
-            items = [(value.encode("utf-8"), 1.0 * boost, EMPTY)]
+        whole = self._plain_fields[fieldname] == "whole"
+        if whole:
+            counts = {value: 1}
         else:
-            counts: dict[str, int] = {}
+            counts = {}
             for item in value.split(","):
                 item = item.strip()
                 if item:
                     counts[item] = counts.get(item, 0) + 1
-            items = [(term.encode("utf-8"), count * boost, pack_uint(count)) for term, count in counts.items()]
-        for tbytes, weight, vbytes in items:
-            _add_posting(terms, tbytes, docnum, weight, vbytes)
+        for term, count in counts.items():
+            entry = terms.get(term)
+            if entry is None:
+                entry = terms[term] = ([], [], [])
+            entry[0].append(docnum)
+            entry[1].append(count * boost)
+            entry[2].append(EMPTY if whole else _COUNTS.get(count) or pack_uint(count))
 
     def _analyse_text(self, fields: dict, docnum: int) -> dict[str, int]:
-        """The `text` and `exact` fields from one analysis pass; returns their lengths."""
-        positions, weights, exact, text_length, exact_length = analyze_parts(fields["text"].split(PART_SEPARATOR))
-        text_format = self.schema["text"].format
-        text_boost = text_format.field_boost
-        exact_boost = self.schema["exact"].format.field_boost
-        singles = _SINGLE_POSITIONS
-        terms = self._terms.setdefault("text", {})
-        for term, poslist in positions.items():
-            if len(poslist) == 1:
-                vbytes = singles.get(poslist[0]) or encode_positions(text_format, poslist)
-            else:
-                vbytes = text_format.encode(poslist)
-            entry = terms.get(term)
-            if entry is None:
-                terms[term] = ([docnum], [weights[term] * text_boost], [vbytes])
-            else:
-                entry[0].append(docnum)
-                entry[1].append(weights[term] * text_boost)
-                entry[2].append(vbytes)
-        terms = self._terms.setdefault("exact", {})
-        for term, (count, weight) in exact.items():
-            entry = terms.get(term)
-            if entry is None:
-                terms[term] = ([docnum], [weight * exact_boost], [pack_uint(count)])
-            else:
-                entry[0].append(docnum)
-                entry[1].append(weight * exact_boost)
-                entry[2].append(pack_uint(count))
+        """The `text` and `exact` fields, their postings made at the segment's end
+        (`TextInverter`); returns their lengths."""
+        text_length, exact_length = self._inverter.add(docnum, fields["text"])
         self._lengths.setdefault("text", {})[docnum] = text_length
         self._lengths.setdefault("exact", {})[docnum] = exact_length
         lengths = {"text": text_length, "exact": exact_length}
@@ -194,22 +185,20 @@ class BulkSegmentWriter(SegmentWriter):
         docs = self.docnum - self.docbase
         least = segments.frequent_least(docs) if docs >= segments.FREQUENT_FROM_DOCS else None
         frequent = {}
-        for fieldname in sorted(self._terms.keys() | self._merged.keys()):
+        inverted = self._inverter.postings(self.schema["text"].format, self.schema["exact"].format) \
+            if self._inverter else {}
+        for fieldname in sorted(self._terms.keys() | self._merged.keys() | inverted.keys()):
             writer.start_field(fieldname, self.schema[fieldname])
-            lengths = self._lengths.get(fieldname, {})
-            added = {(key.encode("utf-8") if isinstance(key, str) else key): postings
-                     for key, postings in self._terms.get(fieldname, {}).items()}
-            merged = self._merged.get(fieldname, {})
-            for key in sorted(added.keys() | merged.keys()) if merged else sorted(added):
-                first, then = added.get(key), merged.get(key)
-                ids, weights, values = (first[0] + then[0], first[1] + then[1], first[2] + then[2]) \
-                    if first and then else first or then
-                writer.start_term(key)
-                _add_postings(writer._postwriter, ids, weights, values, lengths)
-                writer.finish_term()
-                if least is not None and len(ids) >= least and fieldname in segments.FREQUENT_FIELDS:
-                    frequent[(fieldname, key.decode("utf-8"))] = (ids, weights)
+            postings = inverted.get(fieldname) or FieldPostings.from_lists(self._terms.get(fieldname, {}))
+            postings = postings.merged(FieldPostings.from_lists(self._merged.get(fieldname, {})))
+            write_field(writer, postings, self._length_array(fieldname))
             writer.finish_field()
+            if least is not None and fieldname in segments.FREQUENT_FIELDS:
+                counts = postings.counts()
+                for n in np.flatnonzero(counts >= least).tolist():
+                    start, end = int(postings.starts[n]), int(postings.starts[n] + counts[n])
+                    frequent[(fieldname, postings.terms[n].decode("utf-8"))] = (postings.docs[start:end],
+                                                                                postings.weights[start:end])
         writer.close()
         if least is not None:  # the segment's frequent postings, from memory (else read back by `write_caches`)
             folder = Path(self.storage.folder) / segments.CACHE_FOLDER
@@ -219,9 +208,33 @@ class BulkSegmentWriter(SegmentWriter):
         self._terms.clear()
         self._merged.clear()
         self._lengths.clear()
+        self._inverter = TextInverter()
+
+    def _length_array(self, fieldname: str) -> np.ndarray | None:
+        """Each document's length in a scorable field (0 for none), by document number."""
+        lengths = self._lengths.get(fieldname)
+        if not lengths:
+            return None
+        array = np.zeros(max(lengths) + 1, dtype=np.int64)
+        array[np.fromiter(lengths.keys(), dtype=np.int64, count=len(lengths))] = \
+            np.fromiter((n or 0 for n in lengths.values()), dtype=np.int64, count=len(lengths))
+        return array
 
 
 __all__ = ["BulkSegmentWriter"]
+
+
+def stored_deflate(data: bytes, level: int = 0) -> bytes:
+    """A zlib stream of stored blocks, as `zlib.compress(data, 0)` gives, which Whoosh's stored
+    fields column reads with `zlib.decompress`. zlib itself prepares a whole compressor for it,
+    20 µs a document."""
+    pieces = [b"\x78\x01"]
+    for start in range(0, len(data), 0xFFFF) if data else [0]:
+        block = data[start:start + 0xFFFF]
+        final = start + 0xFFFF >= len(data)
+        pieces += (bytes((final,)), struct.pack("<HH", len(block), len(block) ^ 0xFFFF), block)
+    pieces.append(struct.pack(">I", zlib.adler32(data)))
+    return b"".join(pieces)
 
 
 def _add_posting(terms: dict, key, docnum: int, weight: float, vbytes: bytes) -> None:
@@ -233,47 +246,6 @@ def _add_posting(terms: dict, key, docnum: int, weight: float, vbytes: bytes) ->
         entry[0].append(docnum)
         entry[1].append(weight)
         entry[2].append(vbytes)
-
-
-def _add_postings(postings, ids: list, weights: list, values: list, lengths: dict) -> None:
-    """What `W3PostingsWriter.add_posting` does one posting at a time, a block at a time.
-    A term's values are all empty (ID fields) or all not, so they go in or stay out together."""
-    limit = postings._blocklimit
-    with_values = bool(values[0])
-    length_of = lengths.__getitem__ if lengths else None
-    for start in range(0, len(ids), limit):
-        if len(postings._ids) >= limit:
-            postings._write_block()
-        chunk_ids = ids[start:start + limit]
-        chunk_weights = weights[start:start + limit]
-        postings._ids.extend(chunk_ids)
-        postings._weights.extend(chunk_weights)
-        if with_values:
-            postings._values.extend(values[start:start + limit])
-        heaviest = max(chunk_weights)
-        if heaviest > postings._maxweight:
-            postings._maxweight = heaviest
-        if length_of is not None:
-            chunk_lengths = [n for n in map(length_of, chunk_ids) if n]
-            if chunk_lengths:
-                shortest, longest = min(chunk_lengths), max(chunk_lengths)
-                if postings._minlength is None or shortest < postings._minlength:
-                    postings._minlength = shortest
-                if longest > postings._maxlength:
-                    postings._maxlength = longest
-
-
-_SINGLE_POSITIONS: dict[int, bytes] = {}
-
-
-def encode_positions(text_format, positions: list[int]) -> bytes:
-    """`Positions.encode`, remembered for the common one-position case."""
-    if len(positions) == 1:
-        found = _SINGLE_POSITIONS.get(positions[0])
-        if found is None:
-            found = _SINGLE_POSITIONS[positions[0]] = text_format.encode(positions)
-        return found
-    return text_format.encode(positions)
 
 
 def _write_part(folder: str, states: list[dict]) -> None:

@@ -1,5 +1,6 @@
 """The rebuild's bulk writer writes the same index as Whoosh's own writer."""
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from bench.corpus import generate
+from search_index.bulk import stored_deflate
 from search_index.search import Searcher, SearchRequest, Visibility
 from search_index.store import SearchIndex
 
@@ -108,3 +110,12 @@ def test_commits_that_replace_and_merge_documents_give_the_postings_of_one_build
     request = SearchRequest(q="skyddat boende reviderad", visibility=Visibility())
     published = sum(s["status"] == "published" for s in edited)
     assert Searcher(index).search(request)["total"] == Searcher(built).search(request)["total"] == published
+
+
+@pytest.mark.parametrize("size", [0, 1, 5000, 65535, 65536, 140000])
+def test_stored_fields_are_a_zlib_stream_of_stored_blocks(size):
+    data = bytes(range(256)) * (size // 256 + 1)
+    data = data[:size]
+    assert zlib.decompress(stored_deflate(data)) == data
+    if size <= 5000:
+        assert stored_deflate(data) == zlib.compress(data, 0)
