@@ -119,3 +119,42 @@ def test_stored_fields_are_a_zlib_stream_of_stored_blocks(size):
     assert zlib.decompress(stored_deflate(data)) == data
     if size <= 5000:
         assert stored_deflate(data) == zlib.compress(data, 0)
+
+
+def blocks_and_term_infos(index: SearchIndex) -> dict:
+    """Per field and term: the term info's statistics, and per block its info and its postings
+    (document number, weight, value) as Whoosh's own matcher reads them."""
+    reader = index.searcher().reader().leaf_readers()[0][0]
+    result = {}
+    for field in reader.indexed_field_names():
+        for term in reader.lexicon(field):
+            info = reader.term_info(field, term)
+            matcher = reader.postings(field, term)
+            blocks = []
+            while matcher.is_active():
+                block = (matcher.block_min_id(), matcher.block_max_id(), matcher.block_max_weight(),
+                         matcher.block_min_length(), matcher.block_max_length(), [])
+                while True:
+                    block[-1].append((matcher.id(), matcher.weight(), matcher.value()))
+                    if matcher.next():  # True when the matcher moved to another block
+                        break
+                    if not matcher.is_active():
+                        break
+                blocks.append(block)
+            result[(field, term)] = ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                      info.max_weight(), info.min_id(), info.max_id()), blocks)
+    return result
+
+
+def test_posting_blocks_and_term_infos_are_whooshs_own(tmp_path):
+    """One segment written from arrays reads back as the one Whoosh's writer gives: the same
+    blocks, block infos, values (positions and counts) and term statistics."""
+    items = states(300)  # the commonest terms fill several blocks of 128
+    standard, bulk = standard_index(tmp_path, items), bulk_index(tmp_path, items, 1)
+    expected, got = blocks_and_term_infos(standard), blocks_and_term_infos(bulk)
+    assert got.keys() == expected.keys()
+    assert max(len(blocks) for _, blocks in expected.values()) >= 2
+    for key in expected:
+        if key[0] == "id" and key[1] == b"__tracking__":
+            continue
+        assert got[key] == expected[key], key
