@@ -9,11 +9,12 @@ would give, byte for byte (`FieldPostings`): the same index, without a Python lo
 """
 
 from array import array
+from dataclasses import dataclass
 
 import numpy as np
 
 from .analysis import PART_BOOSTS, PART_GAP, PART_SEPARATOR, WORD, word_terms
-from .posting_blocks import FieldPostings, int_items
+from .posting_blocks import FieldPostings, int_items, place
 
 _PICKLE_LIST = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)  # protocol 2, an empty list, memo 0
 _BATCH = 1000  # pickle writes a longer list in batches; such rare postings are encoded by Whoosh
@@ -52,7 +53,7 @@ class _Terms:
         """The terms in their order in the index (by code point, as UTF-8 bytes sort), and each
         term number's rank in it."""
         terms = sorted(self.numbers)
-        rank = np.empty(len(terms), dtype=np.int64)
+        rank = np.empty(len(terms), dtype=np.int32)
         numbers = self.numbers
         rank[[numbers[term] for term in terms]] = np.arange(len(terms))
         return terms, rank
@@ -101,42 +102,67 @@ class TextInverter:
         """The `text` and `exact` postings of every document added."""
         words = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int32)
         counts = np.array([len(chunk) for chunk in self._chunks], dtype=np.int64)
-        docs = np.repeat(np.array(self._docnums, dtype=np.int64), counts)
-        part_lengths = np.array([n for lengths in self._part_lengths for n in lengths], dtype=np.int64)
-        part_index = np.concatenate([np.arange(len(lengths)) for lengths in self._part_lengths]) \
-            if self._part_lengths else np.zeros(0, dtype=np.int64)
-        doc_starts = np.repeat(np.cumsum(counts) - counts, counts)
-        positions = np.arange(len(words), dtype=np.int64) - doc_starts + np.repeat(part_index * PART_GAP, part_lengths)
-        part_boosts = np.array([PART_BOOSTS[i] if len(lengths) > 1 else 1.0  # as `TextAnalyzer` weighs them
-                                for lengths in self._part_lengths for i in range(len(lengths))], dtype=np.float64)
-        boosts = np.repeat(part_boosts, part_lengths)
+        doc_of_word = np.repeat(np.arange(len(counts), dtype=np.int32), counts)  # the document's place here
+        first_word = np.cumsum(counts) - counts
+        part_lengths = [n for lengths in self._part_lengths for n in lengths]
+        part_of_word = np.repeat(np.array([i if len(lengths) > 1 else _ONLY_PART
+                                           for lengths in self._part_lengths for i in range(len(lengths))],
+                                          dtype=np.int8), part_lengths)
+        documents = Documents(np.array(self._docnums, dtype=np.int64), doc_of_word, first_word, part_of_word)
         return {
-            "text": _invert(self.text, words, docs, boosts, text_format.field_boost,
-                            lambda starts, n: _positions_values(positions, starts, n, text_format)),
-            "exact": _invert(self.exact, words, docs, boosts, exact_format.field_boost, _frequency_values),
+            "text": _invert(self.text, words, documents, text_format.field_boost,
+                            lambda word_order, n: _positions_values(documents, word_order, n, text_format)),
+            "exact": _invert(self.exact, words, documents, exact_format.field_boost, _frequency_values),
         }
 
 
-def _invert(terms: _Terms, words, docs, boosts, field_boost: float, values_of) -> FieldPostings:
+_ONLY_PART = len(PART_BOOSTS)  # a text of one part, weighed 1 as `TextAnalyzer` weighs it
+_BOOSTS = np.array([*PART_BOOSTS, 1.0], dtype=np.float64)
+
+
+@dataclass
+class Documents:
+    """Where each word is: its document (by its place among those added), and its part."""
+
+    docnums: np.ndarray  # each document's number in the segment
+    doc_of_word: np.ndarray
+    first_word: np.ndarray  # each document's first word
+    part_of_word: np.ndarray
+
+    def positions(self, words: np.ndarray) -> np.ndarray:
+        """As `TextAnalyzer` counts them: a word's place in its document, plus `PART_GAP` per part
+        before it."""
+        parts = self.part_of_word[words].astype(np.int64)
+        parts[parts == _ONLY_PART] = 0
+        return words - self.first_word[self.doc_of_word[words]] + parts * PART_GAP
+
+
+def _invert(terms: _Terms, words, documents: Documents, field_boost: float, values_of) -> FieldPostings:
     term_numbers = terms.of(words)
     keep = np.flatnonzero(term_numbers >= 0)
     if not len(keep):
         return FieldPostings.empty()
     names, rank = terms.sorted_ranks()
     ranks = rank[term_numbers[keep]]
+    del term_numbers
     order = np.argsort(ranks, kind="stable")  # words come in document and position order
     word_order = keep[order]
-    ranks, docs, boosts = ranks[order], docs[word_order], boosts[word_order]
+    del keep
+    ranks = ranks[order]
+    del order
+    docs = documents.doc_of_word[word_order]
     new = np.empty(len(ranks), dtype=bool)
     new[0] = True
     new[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])
     starts = np.flatnonzero(new)
+    del new
     n = np.diff(np.append(starts, len(ranks)))
+    weights = np.add.reduceat(_BOOSTS[documents.part_of_word[word_order]], starts) * field_boost
     term_of_posting = ranks[starts]
     term_starts = np.flatnonzero(np.diff(term_of_posting, prepend=-1))
     values, bounds = values_of(word_order, n)
     return FieldPostings([names[r].encode("utf-8") for r in term_of_posting[term_starts].tolist()], term_starts,
-                         docs[starts], np.add.reduceat(boosts, starts) * field_boost, values, bounds)
+                         documents.docnums[docs[starts]], weights, values, bounds)
 
 
 def _frequency_values(word_order, n: np.ndarray) -> tuple[bytes, np.ndarray]:
@@ -144,16 +170,18 @@ def _frequency_values(word_order, n: np.ndarray) -> tuple[bytes, np.ndarray]:
     return n.astype(">u4").tobytes(), np.arange(0, 4 * len(n) + 1, 4, dtype=np.int64)
 
 
-def _positions_values(positions: np.ndarray, word_order: np.ndarray, n: np.ndarray, text_format) -> tuple[bytes, np.ndarray]:
+def _positions_values(documents: Documents, word_order: np.ndarray, n: np.ndarray,
+                      text_format) -> tuple[memoryview, np.ndarray]:
     """`Positions.encode` of every posting: the count (4 bytes, big-endian), then the pickle
     (protocol 2) of the list of position deltas. `word_order` gives the words of every posting
     one after another; `n` how many each posting has."""
-    ordered = positions[word_order]
+    ordered = documents.positions(word_order)
     starts = np.cumsum(n) - n
     deltas = ordered.copy()
     deltas[1:] -= ordered[:-1]
     deltas[starts] = ordered[starts]
     items, item_offsets = int_items(deltas)
+    del deltas
     many = n > 1
     head = 4 + len(_PICKLE_LIST) + many  # the count, the list, and "(" when many
     item_lengths = item_offsets[starts + n] - item_offsets[starts]
@@ -169,8 +197,8 @@ def _positions_values(positions: np.ndarray, word_order: np.ndarray, n: np.ndarr
     out[offsets[many] + 4 + len(_PICKLE_LIST)] = ord("(")
     out[ends - 2] = np.where(many, ord("e"), ord("a"))
     out[ends - 1] = ord(".")
-    out[np.repeat(offsets + head - item_offsets[starts], item_lengths) + np.arange(len(items))] = items
-    encoded = out.tobytes()
+    place(out, offsets + head, item_lengths, items)
+    encoded = memoryview(out)
     batched = np.flatnonzero(n > _BATCH).tolist()
     if not batched:
         return encoded, bounds

@@ -37,7 +37,7 @@ class FieldPostings:
     starts: np.ndarray  # each term's first posting
     docs: np.ndarray  # int64
     weights: np.ndarray  # float64
-    values: bytes
+    values: bytes | memoryview
     bounds: np.ndarray  # int64, one more than there are postings
 
     @classmethod
@@ -75,7 +75,7 @@ class FieldPostings:
         order = np.argsort(keys, kind="stable")
         lengths = np.concatenate([np.diff(self.bounds), np.diff(other.bounds)])[order]
         value_starts = np.concatenate([self.bounds[:-1], other.bounds[:-1] + len(self.values)])[order]
-        joined = np.frombuffer(self.values + other.values, dtype=np.uint8)
+        joined = np.concatenate([np.frombuffer(self.values, dtype=np.uint8), np.frombuffer(other.values, dtype=np.uint8)])
         bounds = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(lengths, out=bounds[1:])
         source = np.repeat(value_starts - bounds[:-1], lengths) + np.arange(bounds[-1])
@@ -83,24 +83,38 @@ class FieldPostings:
         return FieldPostings(terms, np.flatnonzero(np.diff(keys, prepend=-1)),
                              np.concatenate([self.docs, other.docs])[order],
                              np.concatenate([self.weights, other.weights])[order],
-                             joined[source].tobytes(), bounds)
+                             memoryview(joined[source]), bounds)
+
+
+def place(out: np.ndarray, starts: np.ndarray, lengths: np.ndarray, data: np.ndarray) -> None:
+    """Copies `data`, regions of `lengths` one after another, into `out` at `starts` (in order,
+    not overlapping), through a mask of the regions: no index per byte."""
+    present = lengths > 0
+    starts, ends = starts[present], starts[present] + lengths[present]
+    edges = np.zeros(len(out) + 1, dtype=np.int8)
+    edges[starts] = 1
+    edges[ends] -= 1
+    out[np.cumsum(edges[:-1], dtype=np.int8).view(bool)] = data
 
 
 def int_items(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each value (0 <= value < 2**31) as pickle writes an int: "K" and one byte, "M" and two
     (little-endian), or "J" and four. Returns the bytes and each item's offset (one more offset
     than values, the last the end)."""
-    sizes = np.where(values < 0x100, 2, np.where(values < 0x10000, 3, 5))
+    sizes = (values >= 0x100).astype(np.int8)
+    sizes += values >= 0x10000
+    sizes += sizes == 2  # 0, 1, 3: one, two or four bytes after the opcode
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
+    offsets[1:] += np.arange(2, 2 * len(values) + 1, 2)
     out = np.empty(int(offsets[-1]), dtype=np.uint8)
     at = offsets[:-1]
-    for size, opcode, dtype in ((2, b"K", "<u1"), (3, b"M", "<u2"), (5, b"J", "<i4")):
+    for size, opcode, dtype in ((0, b"K", "<u1"), (1, b"M", "<u2"), (3, b"J", "<i4")):
         chosen = sizes == size
         where = at[chosen]
         out[where] = ord(opcode)
-        raw = values[chosen].astype(dtype).view(np.uint8).reshape(-1, size - 1)
-        for i in range(size - 1):
+        raw = values[chosen].astype(dtype).view(np.uint8).reshape(-1, size + 1)
+        for i in range(size + 1):
             out[where + 1 + i] = raw[:, i]
     return out, offsets
 
@@ -122,8 +136,7 @@ def _bytes_items(values: bytes, bounds: np.ndarray) -> tuple[np.ndarray, np.ndar
     raw = lengths[~short].astype("<u4").view(np.uint8).reshape(-1, 4)
     for i in range(4):
         out[long_at + 1 + i] = raw[:, i]
-    data_at = at + heads
-    out[np.repeat(data_at - bounds[:-1], lengths) + np.arange(bounds[-1])] = np.frombuffer(values, dtype=np.uint8)
+    place(out, at + heads, lengths, np.frombuffer(values, dtype=np.uint8))
     return out, offsets
 
 
@@ -162,7 +175,7 @@ def write_field(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None
     weight_items = np.empty(total, dtype=[("opcode", "u1"), ("value", ">f8")])
     weight_items["opcode"] = ord("G")
     weight_items["value"] = rounded
-    weight_bytes = weight_items.tobytes()
+    weight_bytes = memoryview(weight_items.view(np.uint8))
     all_one = np.logical_and.reduceat(rounded == 1.0, block_starts)
     all_same = np.maximum.reduceat(rounded, block_starts) == np.minimum.reduceat(rounded, block_starts)
     block_max_weights = np.maximum.reduceat(weights, block_starts)
@@ -184,10 +197,10 @@ def write_field(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None
 
     if fixed is None or fixed < 0:
         value_bytes, value_offsets = _bytes_items(postings.values, postings.bounds)
-        value_bytes = value_bytes.tobytes()
+        value_bytes, value_offsets = memoryview(value_bytes), value_offsets.tolist()
     value_bounds = postings.bounds.tolist()
 
-    id_bytes = id_bytes.tobytes()
+    id_bytes = memoryview(id_bytes)
     id_offsets = id_offsets.tolist()
     starts_list, ends_list = block_starts.tolist(), block_ends.tolist()
     last_ids = docs[block_ends - 1].tolist()
