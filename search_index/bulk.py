@@ -6,7 +6,7 @@ when writing, looks up each document's field length on disk once per posting. He
 summary, body and attachment text are analysed once for both `text` and `exact` and inverted
 with numpy at the segment's end (`inverter.TextInverter`); the other fields' postings are
 gathered in dictionaries per term; the lengths are kept in memory; and every field's posting
-lists are written from arrays in Whoosh's W3 format (`posting_blocks.write_field`, blocks left
+lists are written from arrays in Whoosh's W3 format (`posting_blocks.write_terms`, blocks left
 uncompressed, which the format records per block), so the files are ones Whoosh reads. Documents are
 added, deleted by number (`delete_document`) and merged from other segments (`add_reader`, as
 a merge policy or an optimize does); `update_document` and deleting by term are not supported.
@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter
 from . import segments
 from .analysis import WORD, TextAnalyzer, word_terms
 from .inverter import TextInverter
-from .posting_blocks import FieldPostings, write_field
+from .posting_blocks import FieldPostings, write_terms
 
 EMPTY = b""
 _COUNTS = {count: pack_uint(count) for count in range(1, 64)}  # a keyword's `Frequency` values
@@ -189,16 +189,16 @@ class BulkSegmentWriter(SegmentWriter):
             if self._inverter else {}
         for fieldname in sorted(self._terms.keys() | self._merged.keys() | inverted.keys()):
             writer.start_field(fieldname, self.schema[fieldname])
-            postings = inverted.get(fieldname) or FieldPostings.from_lists(self._terms.get(fieldname, {}))
-            postings = postings.merged(FieldPostings.from_lists(self._merged.get(fieldname, {})))
-            write_field(writer, postings, self._length_array(fieldname))
+            batches = inverted.get(fieldname) or [FieldPostings.from_lists(self._terms.get(fieldname, {}))]
+            if self._merged.get(fieldname):
+                batches = [FieldPostings.concatenated(list(batches)).merged(
+                    FieldPostings.from_lists(self._merged[fieldname]))]
+            lengths = self._length_array(fieldname)
+            for postings in batches:
+                write_terms(writer, postings, lengths)
+                if least is not None and fieldname in segments.FREQUENT_FIELDS:
+                    frequent.update({(fieldname, term): found for term, found in postings.frequent(least).items()})
             writer.finish_field()
-            if least is not None and fieldname in segments.FREQUENT_FIELDS:
-                counts = postings.counts()
-                for n in np.flatnonzero(counts >= least).tolist():
-                    start, end = int(postings.starts[n]), int(postings.starts[n] + counts[n])
-                    frequent[(fieldname, postings.terms[n].decode("utf-8"))] = (postings.docs[start:end],
-                                                                                postings.weights[start:end])
         writer.close()
         if least is not None:  # the segment's frequent postings, from memory (else read back by `write_caches`)
             folder = Path(self.storage.folder) / segments.CACHE_FOLDER

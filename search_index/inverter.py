@@ -9,6 +9,7 @@ would give, byte for byte (`FieldPostings`): the same index, without a Python lo
 """
 
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,10 +99,13 @@ class TextInverter:
     def __bool__(self) -> bool:
         return bool(self._docnums)
 
-    def postings(self, text_format, exact_format) -> dict[str, FieldPostings]:
-        """The `text` and `exact` postings of every document added."""
-        words = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int32)
+    def postings(self, text_format, exact_format) -> dict[str, Iterator[FieldPostings]]:
+        """The `text` and `exact` postings of every document added, each field's in batches of
+        whole terms, in the order of the terms, so no array holds more than about `BATCH_WORDS`
+        words' postings."""
         counts = np.array([len(chunk) for chunk in self._chunks], dtype=np.int64)
+        words = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int32)
+        self._chunks = []
         doc_of_word = np.repeat(np.arange(len(counts), dtype=np.int32), counts)  # the document's place here
         first_word = np.cumsum(counts) - counts
         part_lengths = [n for lengths in self._part_lengths for n in lengths]
@@ -116,6 +120,7 @@ class TextInverter:
         }
 
 
+BATCH_WORDS = 1 << 19  # words per batch: its arrays stay small enough for the allocator to reuse
 _ONLY_PART = len(PART_BOOSTS)  # a text of one part, weighed 1 as `TextAnalyzer` weighs it
 _BOOSTS = np.array([*PART_BOOSTS, 1.0], dtype=np.float64)
 
@@ -137,25 +142,29 @@ class Documents:
         return words - self.first_word[self.doc_of_word[words]] + parts * PART_GAP
 
 
-def _invert(terms: _Terms, words, documents: Documents, field_boost: float, values_of) -> FieldPostings:
-    term_numbers = terms.of(words)
-    keep = np.flatnonzero(term_numbers >= 0)
-    if not len(keep):
-        return FieldPostings.empty()
+def _invert(terms: _Terms, words, documents: Documents, field_boost: float, values_of) -> Iterator[FieldPostings]:
     names, rank = terms.sorted_ranks()
-    ranks = rank[term_numbers[keep]]
-    del term_numbers
+    ranks = np.concatenate([rank, np.array([len(names)], dtype=np.int32)])[terms.of(words)]  # no term (-1): last
     order = np.argsort(ranks, kind="stable")  # words come in document and position order
-    word_order = keep[order]
-    del keep
-    ranks = ranks[order]
+    kept = int(np.searchsorted(ranks[order], len(names))) if len(order) else 0
+    word_order = order[:kept]
+    ranks = ranks[word_order]
     del order
+    term_bounds = np.flatnonzero(np.diff(ranks, prepend=-1))
+    at = np.searchsorted(term_bounds, np.arange(BATCH_WORDS, kept, BATCH_WORDS))
+    cuts = np.unique(term_bounds[at[at < len(term_bounds)]])
+    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), kept]):
+        if end > start:
+            yield _postings(names, ranks[start:end], word_order[start:end], documents, field_boost, values_of)
+
+
+def _postings(names: list[str], ranks, word_order, documents: Documents, field_boost: float, values_of) -> FieldPostings:
+    """The postings of whole terms' words, given in term, document and position order."""
     docs = documents.doc_of_word[word_order]
     new = np.empty(len(ranks), dtype=bool)
     new[0] = True
     new[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])
     starts = np.flatnonzero(new)
-    del new
     n = np.diff(np.append(starts, len(ranks)))
     weights = np.add.reduceat(_BOOSTS[documents.part_of_word[word_order]], starts) * field_boost
     term_of_posting = ranks[starts]

@@ -58,6 +58,30 @@ class FieldPostings:
         np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=bounds[1:])
         return cls([key for key, _ in keyed], np.cumsum(counts) - counts, docs, weights, b"".join(values), bounds)
 
+    @classmethod
+    def concatenated(cls, parts: list["FieldPostings"]) -> "FieldPostings":
+        """Postings of terms given in order, each term in one part."""
+        parts = [part for part in parts if part.terms]
+        if len(parts) <= 1:
+            return parts[0] if parts else cls.empty()
+        posting_offsets = np.cumsum([0, *(len(part.docs) for part in parts)])
+        value_offsets = np.cumsum([0, *(int(part.bounds[-1]) for part in parts)])
+        return cls([term for part in parts for term in part.terms],
+                   np.concatenate([part.starts + offset for part, offset in zip(parts, posting_offsets)]),
+                   np.concatenate([part.docs for part in parts]), np.concatenate([part.weights for part in parts]),
+                   memoryview(np.concatenate([np.frombuffer(part.values, dtype=np.uint8) for part in parts])),
+                   np.concatenate([parts[0].bounds[:1], *(part.bounds[1:] + offset
+                                                        for part, offset in zip(parts, value_offsets))]))
+
+    def frequent(self, least: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The document numbers and weights of each term with at least `least` postings."""
+        counts = self.counts()
+        found = {}
+        for n in np.flatnonzero(counts >= least).tolist():
+            start, end = int(self.starts[n]), int(self.starts[n] + counts[n])
+            found[self.terms[n].decode("utf-8")] = (self.docs[start:end], self.weights[start:end])
+        return found
+
     def counts(self) -> np.ndarray:
         return np.diff(np.append(self.starts, len(self.docs)))
 
@@ -144,9 +168,9 @@ def _pickled_bytes(data: bytes) -> bytes:
     return (b"C" + bytes((len(data),)) if len(data) < 0x100 else b"B" + len(data).to_bytes(4, "little")) + data
 
 
-def write_field(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None) -> None:
-    """Writes a field's posting lists and term infos, between `fieldwriter.start_field` and
-    `finish_field`. `lengths` gives each document's length in the field (0 for none), for a
+def write_terms(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None) -> None:
+    """Writes the posting lists and term infos of some of a field's terms, between
+    `fieldwriter.start_field` and `finish_field`, called for the field's terms in their order. `lengths` gives each document's length in the field (0 for none), for a
     scorable field."""
     if not postings.terms:
         return

@@ -8,6 +8,7 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from bench.corpus import generate
+from search_index import inverter
 from search_index.bulk import stored_deflate
 from search_index.search import Searcher, SearchRequest, Visibility
 from search_index.store import SearchIndex
@@ -146,9 +147,12 @@ def blocks_and_term_infos(index: SearchIndex) -> dict:
     return result
 
 
-def test_posting_blocks_and_term_infos_are_whooshs_own(tmp_path):
+@pytest.mark.parametrize("batch", [inverter.BATCH_WORDS, 2000])
+def test_posting_blocks_and_term_infos_are_whooshs_own(tmp_path, batch, monkeypatch):
     """One segment written from arrays reads back as the one Whoosh's writer gives: the same
-    blocks, block infos, values (positions and counts) and term statistics."""
+    blocks, block infos, values (positions and counts) and term statistics; also when the text's
+    postings are inverted and written a few terms at a time."""
+    monkeypatch.setattr(inverter, "BATCH_WORDS", batch)
     items = states(300)  # the commonest terms fill several blocks of 128
     standard, bulk = standard_index(tmp_path, items), bulk_index(tmp_path, items, 1)
     expected, got = blocks_and_term_infos(standard), blocks_and_term_infos(bulk)

@@ -4,6 +4,7 @@ import pytest
 
 from search_index.analysis import PART_SEPARATOR
 from search_index.documents import schema
+from search_index import inverter
 from search_index.inverter import TextInverter
 from search_index.posting_blocks import FieldPostings
 
@@ -45,10 +46,14 @@ def inverted(texts: list[str]) -> dict:
     inverter = TextInverter()
     lengths = [inverter.add(docnum, text) for docnum, text in enumerate(texts)]
     postings = inverter.postings(FIELDS["text"].format, FIELDS["exact"].format)
-    return {"postings": {name: as_lists(found) for name, found in postings.items()}, "lengths": lengths}
+    return {"postings": {name: as_lists(FieldPostings.concatenated(list(found))) for name, found in postings.items()},
+            "lengths": lengths}
 
 
-def test_titles_summaries_bodies_and_attachments_give_whooshs_postings():
+@pytest.mark.parametrize("batch", [inverter.BATCH_WORDS, 5])
+def test_titles_summaries_bodies_and_attachments_give_whooshs_postings(batch, monkeypatch):
+    """Also in batches of a few words: each batch holds whole terms, a term of more words on its own."""
+    monkeypatch.setattr(inverter, "BATCH_WORDS", batch)
     texts = [
         PART_SEPARATOR.join(["Skyddat boende i Falun", "Stöd till våldsutsatta kvinnor och barn.",
                              "Kvinnojouren och socialtjänsten samverkar. Vald och våld, VÅLD och våldet.",
@@ -61,9 +66,11 @@ def test_titles_summaries_bodies_and_attachments_give_whooshs_postings():
     assert inverted(texts) == whoosh_postings(texts)
 
 
-def test_long_gaps_and_many_positions_are_encoded_as_pickle_writes_them():
+@pytest.mark.parametrize("batch", [inverter.BATCH_WORDS, 1000])
+def test_long_gaps_and_many_positions_are_encoded_as_pickle_writes_them(batch, monkeypatch):
     """Deltas of one, two and four bytes, and a term with more positions than pickle writes in one
     batch."""
+    monkeypatch.setattr(inverter, "BATCH_WORDS", batch)
     far = " ".join(["ord"] * 300 + ["kvinnojour"] + ["ord"] * 70_000 + ["kvinnojour"])
     many = " ".join(["samverkan"] * 1001 + ["skydd"] * 1000 + ["stöd"] * 2)
     texts = [PART_SEPARATOR.join(["Titel", "Sammanfattning", far]), many, "enda"]
