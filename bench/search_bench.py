@@ -5,7 +5,7 @@
 For each size it prints, for Whoosh (our `search_index`) and FTS5
 (`unicode61 remove_diacritics 2`, the baseline):
 - indexing throughput (documents per second, the median of `--builds` builds each, 3 by default) and the ratio
-  Whoosh / FTS5, Whoosh written the way `index rebuild` writes it (two processes from 500
+  Whoosh / FTS5, Whoosh written the way `index rebuild` writes it (two processes from 2,000
   examples, then the segments' cache and posting files), in wall time and per CPU-second (this
   process and its finished children);
 - one- and two-word queries with snippets, exact totals and the six facet counts,
