@@ -170,8 +170,8 @@ def _pickled_bytes(data: bytes) -> bytes:
 
 def write_terms(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None) -> None:
     """Writes the posting lists and term infos of some of a field's terms, between
-    `fieldwriter.start_field` and `finish_field`, called for the field's terms in their order. `lengths` gives each document's length in the field (0 for none), for a
-    scorable field."""
+    `fieldwriter.start_field` and `finish_field`; called for the field's terms in their order.
+    `lengths` gives each document's length in the field (0 for none), for a scorable field."""
     if not postings.terms:
         return
     postwriter = fieldwriter._postwriter
@@ -222,7 +222,8 @@ def write_terms(fieldwriter, postings: FieldPostings, lengths: np.ndarray | None
     if fixed is None or fixed < 0:
         value_bytes, value_offsets = _bytes_items(postings.values, postings.bounds)
         value_bytes, value_offsets = memoryview(value_bytes), value_offsets.tolist()
-    value_bounds = postings.bounds.tolist()
+    elif fixed > 0:
+        value_bounds = postings.bounds.tolist()
 
     id_bytes = memoryview(id_bytes)
     id_offsets = id_offsets.tolist()
