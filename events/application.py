@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -47,6 +48,7 @@ from .vocabulary import MUNICIPALITIES, ORGANISATION_KINDS, ROLES
 
 TOKEN_LIFETIME = timedelta(hours=12)
 SAVE_ATTEMPTS = 8
+SAVED_KEPT = 256  # events this process saved last, kept by position for its read model
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
             self.person_keys.ledger = ErasureLedger(self.env.get("ERASURE_LEDGER"))
         self.revisions = RevisionTexts(self.person_keys)
         self._head = self._open_head_reader()
+        self._saved: dict[int, object] = {}
+        self._saved_lock = threading.Lock()
         self.blobs = self._open_blobs()
         self.attachment_max_bytes = int(self.env.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
@@ -185,6 +189,19 @@ class Wiki(AccountCommands, RegisterCommands, MeetingCommands, SubscriptionComma
                 self.snapshots.put([snapshot_class.take(aggregate)])
             else:
                 self.take_snapshot(event.originator_id, event.originator_version)
+
+    def _notify(self, recordings) -> None:
+        """Keeps the events just saved by their position in the log, so this process's read model
+        applies them without reading them back (`saved_event`)."""
+        with self._saved_lock:
+            for recording in recordings:
+                self._saved[recording.notification.id] = recording.domain_event
+            while len(self._saved) > SAVED_KEPT:
+                del self._saved[next(iter(self._saved))]
+
+    def saved_event(self, position: int):
+        """The event at `position` in the log if this process saved it lately, else None."""
+        return self._saved.get(position)
 
     def _open_head_reader(self) -> LocalSQLite | None:
         """On SQLite, a connection of each thread's own for asking the log's head: every request

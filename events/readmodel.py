@@ -194,6 +194,13 @@ class ReadModel(RegisterView, MeetingView, SubscriptionView, AttachmentView):
         (up to `head` at least, when known); returns the position reached."""
         position = self.position()
         while head is None or position < head:
+            saved = self.app.saved_event(position + 1)  # this process saved it: no need to read it back
+            if saved is not None:
+                position += 1
+                self._apply(db, saved, position)
+                if progress:
+                    progress(1)
+                continue
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=BATCH, inclusive_of_start=False)
             if not notifications:
