@@ -7,9 +7,10 @@ summary, body and attachment text are analysed once for both `text` and `exact` 
 with numpy at the segment's end (`inverter.TextInverter`); the other fields' postings are
 gathered in dictionaries per term; the lengths are kept in memory; and every field's posting
 lists are written from arrays in Whoosh's W3 format (`posting_blocks.write_terms`, blocks left
-uncompressed, which the format records per block), so the files are ones Whoosh reads. Documents are
-added, deleted by number (`delete_document`) and merged from other segments (`add_reader`, as
-a merge policy or an optimize does); `update_document` and deleting by term are not supported.
+uncompressed, which the format records per block), so the files are ones Whoosh reads.
+Documents are added, deleted by number (`delete_document`) and merged from other segments
+(`add_reader`, as a merge policy or an optimize does); `update_document` and deleting by term
+are not supported.
 """
 
 import struct
@@ -31,7 +32,7 @@ from .posting_blocks import FieldPostings, write_terms
 
 EMPTY = b""
 _COUNTS = {count: pack_uint(count) for count in range(1, 64)}  # a keyword's `Frequency` values
-STORED_LEVEL = 0  # each document's stored fields kept as they are (zlib's level 1 was a sixth of a build's CPU)
+WRITE_POSTINGS = 1 << 18  # postings written at a time (a merge of large segments comes as one set)
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -39,9 +40,8 @@ class BulkSegmentWriter(SegmentWriter):
         options.setdefault("codec", W3Codec(compression=0))
         super().__init__(ix, **options)
         stored = self.perdocwriter._colwriters.get("_stored")
-        if stored is not None and hasattr(getattr(stored, "_child", None), "_level"):
-            stored._child._level = STORED_LEVEL
-            stored._child._compress = stored_deflate
+        if stored is not None and hasattr(getattr(stored, "_child", None), "_compress"):
+            stored._child._compress = stored_deflate  # kept as they are (zlib was a sixth of a build's CPU)
         self._terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._merged: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
@@ -194,7 +194,7 @@ class BulkSegmentWriter(SegmentWriter):
                 batches = [FieldPostings.concatenated(list(batches)).merged(
                     FieldPostings.from_lists(self._merged[fieldname]))]
             lengths = self._length_array(fieldname)
-            for postings in batches:
+            for postings in (part for batch in batches for part in batch.slices(WRITE_POSTINGS)):
                 write_terms(writer, postings, lengths)
                 if least is not None and fieldname in segments.FREQUENT_FIELDS:
                     frequent.update({(fieldname, term): found for term, found in postings.frequent(least).items()})

@@ -18,7 +18,7 @@ from .analysis import PART_BOOSTS, PART_GAP, PART_SEPARATOR, WORD, word_terms
 from .posting_blocks import FieldPostings, int_items, place
 
 _PICKLE_LIST = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)  # protocol 2, an empty list, memo 0
-_BATCH = 1000  # pickle writes a longer list in batches; such rare postings are encoded by Whoosh
+_PICKLE_BATCH = 1000  # pickle writes a longer list in batches; such rare postings are encoded by Whoosh
 
 
 class _WordIds(dict):
@@ -208,7 +208,7 @@ def _positions_values(documents: Documents, word_order: np.ndarray, n: np.ndarra
     out[ends - 1] = ord(".")
     place(out, offsets + head, item_lengths, items)
     encoded = memoryview(out)
-    batched = np.flatnonzero(n > _BATCH).tolist()
+    batched = np.flatnonzero(n > _PICKLE_BATCH).tolist()
     if not batched:
         return encoded, bounds
     values = list(map(encoded.__getitem__, map(slice, offsets.tolist(), ends.tolist())))

@@ -10,6 +10,7 @@ opcode rather than protocol 2's call of `_codecs.encode`, which is also cheaper 
 """
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -98,16 +99,34 @@ class FieldPostings:
                                np.repeat([rank[t] for t in other.terms], other.counts())])
         order = np.argsort(keys, kind="stable")
         lengths = np.concatenate([np.diff(self.bounds), np.diff(other.bounds)])[order]
-        value_starts = np.concatenate([self.bounds[:-1], other.bounds[:-1] + len(self.values)])[order]
-        joined = np.concatenate([np.frombuffer(self.values, dtype=np.uint8), np.frombuffer(other.values, dtype=np.uint8)])
+        value_bounds = np.concatenate([self.bounds[:-1], other.bounds + int(self.bounds[-1])])
+        joined = memoryview(np.concatenate([np.frombuffer(self.values, dtype=np.uint8),
+                                            np.frombuffer(other.values, dtype=np.uint8)]))
+        runs = np.flatnonzero(np.diff(order) != 1) + 1  # postings that stay together keep their bytes together
+        run_starts, run_ends = order[np.concatenate([[0], runs])], order[np.concatenate([runs - 1, [len(order) - 1]])] + 1
+        values = b"".join(joined[a:b] for a, b in zip(value_bounds[run_starts].tolist(), value_bounds[run_ends].tolist()))
         bounds = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(lengths, out=bounds[1:])
-        source = np.repeat(value_starts - bounds[:-1], lengths) + np.arange(bounds[-1])
         keys = keys[order]
         return FieldPostings(terms, np.flatnonzero(np.diff(keys, prepend=-1)),
                              np.concatenate([self.docs, other.docs])[order],
-                             np.concatenate([self.weights, other.weights])[order],
-                             memoryview(joined[source]), bounds)
+                             np.concatenate([self.weights, other.weights])[order], values, bounds)
+
+    def slices(self, most: int) -> Iterator["FieldPostings"]:
+        """These postings in parts of whole terms, each of about `most` postings (a term with
+        more is a part of its own), so that writing them never needs arrays of all at once."""
+        if len(self.docs) <= most:
+            yield self
+            return
+        at = np.searchsorted(self.starts, np.arange(most, len(self.docs), most))
+        cuts = np.unique(at[(at > 0) & (at < len(self.starts))]).tolist()
+        for first, last in zip([0, *cuts], [*cuts, len(self.starts)]):
+            start = int(self.starts[first])
+            end = int(self.starts[last]) if last < len(self.starts) else len(self.docs)
+            low, high = int(self.bounds[start]), int(self.bounds[end])
+            yield FieldPostings(self.terms[first:last], self.starts[first:last] - start, self.docs[start:end],
+                                self.weights[start:end], memoryview(self.values)[low:high],
+                                self.bounds[start:end + 1] - low)
 
 
 def place(out: np.ndarray, starts: np.ndarray, lengths: np.ndarray, data: np.ndarray) -> None:

@@ -8,7 +8,7 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from bench.corpus import generate
-from search_index import inverter
+from search_index import bulk as bulk_writer, inverter
 from search_index.bulk import stored_deflate
 from search_index.search import Searcher, SearchRequest, Visibility
 from search_index.store import SearchIndex
@@ -84,9 +84,13 @@ def commit(index: SearchIndex, batch: list[dict], position: int, **options) -> N
         writer.commit(**(options or {"mergetype": index.merge_tiers}))
 
 
-def test_commits_that_replace_and_merge_documents_give_the_postings_of_one_build(tmp_path):
+@pytest.mark.parametrize("written_at_a_time", [bulk_writer.WRITE_POSTINGS, 50])
+def test_commits_that_replace_and_merge_documents_give_the_postings_of_one_build(tmp_path, written_at_a_time,
+                                                                                   monkeypatch):
     """The follower's way: small commits, each replacing the documents it changes (deleted by
-    number), its segments merged by tiers, then an optimize; the same as one build of the end state."""
+    number), its segments merged by tiers, then an optimize; the same as one build of the end
+    state; also when postings are written a few terms at a time."""
+    monkeypatch.setattr(bulk_writer, "WRITE_POSTINGS", written_at_a_time)
     items = states(120)
     index = SearchIndex(tmp_path / "follower")
     position = 0
@@ -147,12 +151,13 @@ def blocks_and_term_infos(index: SearchIndex) -> dict:
     return result
 
 
-@pytest.mark.parametrize("batch", [inverter.BATCH_WORDS, 2000])
-def test_posting_blocks_and_term_infos_are_whooshs_own(tmp_path, batch, monkeypatch):
+@pytest.mark.parametrize("batch, written_at_a_time", [(inverter.BATCH_WORDS, bulk_writer.WRITE_POSTINGS), (2000, 300)])
+def test_posting_blocks_and_term_infos_are_whooshs_own(tmp_path, batch, written_at_a_time, monkeypatch):
     """One segment written from arrays reads back as the one Whoosh's writer gives: the same
     blocks, block infos, values (positions and counts) and term statistics; also when the text's
     postings are inverted and written a few terms at a time."""
     monkeypatch.setattr(inverter, "BATCH_WORDS", batch)
+    monkeypatch.setattr(bulk_writer, "WRITE_POSTINGS", written_at_a_time)
     items = states(300)  # the commonest terms fill several blocks of 128
     standard, bulk = standard_index(tmp_path, items), bulk_index(tmp_path, items, 1)
     expected, got = blocks_and_term_infos(standard), blocks_and_term_infos(bulk)

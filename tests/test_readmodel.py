@@ -93,7 +93,7 @@ def test_an_event_this_process_saved_is_the_event_the_log_gives_back(app, monkey
     assert checked == wiki.log_head() and len(kinds) >= 10, sorted(kinds)
 
 
-def test_the_read_model_of_saved_events_is_the_one_the_log_rebuilds(tmp_path, world):
+def test_the_read_model_of_saved_events_is_the_one_the_log_rebuilds(world):
     """The pages a process projected from the events it saved equal those a fresh read model
     projects from the log."""
     slug = world.example("maja", title="Minne", body="Första texten")
